@@ -1,0 +1,132 @@
+package io.drwatch.cli;
+
+import io.drwatch.Agent;
+import io.drwatch.collect.CollectorRegistry;
+import io.drwatch.config.AgentConfig;
+import io.drwatch.config.ConfigLoader;
+import io.drwatch.sample.CollectorResult;
+import io.drwatch.sample.SampleCache;
+import io.drwatch.sample.TargetStatus;
+import io.drwatch.sandbox.PgNode;
+import io.drwatch.sandbox.PgSandbox;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code drwatch demo}: a sandbox primary (archiving, pg_stat_statements) with one synchronous and
+ * one asynchronous standby, the agent watching all three, and a little write load so lag shows.
+ */
+final class Demo {
+
+  private final PrintStream out;
+
+  Demo(PrintStream out) {
+    this.out = out;
+  }
+
+  int run(int major, int port, Duration runFor) throws Exception {
+    out.println("drwatch demo: starting a PostgreSQL " + major + " primary with a synchronous and an "
+        + "asynchronous standby (real servers on 127.0.0.1)...");
+    PgSandbox sandbox = PgSandbox.builder().version(major)
+        .standby("sync1", PgSandbox.Sync.SYNC)
+        .standby("async1", PgSandbox.Sync.ASYNC)
+        .start();
+    CollectorRegistry registry = CollectorRegistry.builtIn();
+    AgentConfig config = new ConfigLoader(registry.names(), System::getenv)
+        .loadString(config(sandbox, port), "demo (generated)");
+    Agent agent = Agent.start(config, registry);
+    CountDownLatch stop = new CountDownLatch(1);
+    Thread load = new Thread(() -> writeLoad(sandbox, stop), "demo-load");
+    load.setDaemon(true);
+    Thread hook = new Thread(() -> {
+      stop.countDown();
+      agent.close();
+      sandbox.close();
+    }, "demo-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    load.start();
+    agent.firstRound().await(60, TimeUnit.SECONDS);
+    String url = "http://127.0.0.1:" + agent.port() + "/metrics";
+    out.println();
+    out.println("  metrics:  " + url);
+    out.println("  targets:  http://127.0.0.1:" + agent.port() + "/api/targets");
+    out.println("  primary:  psql -h 127.0.0.1 -p " + sandbox.primary().port() + " -U postgres");
+    out.println("  archive:  " + sandbox.archiveDir());
+    out.println();
+    Thread.sleep(2000); // let the load show up as WAL movement before the first summary
+    long deadline = runFor == null ? Long.MAX_VALUE : System.nanoTime() + runFor.toNanos();
+    do {
+      out.println(summary(agent.cache()));
+      out.println("(Ctrl-C stops the agent and removes the sandbox)");
+    } while (!stop.await(Math.min(30_000, remainingMs(deadline)), TimeUnit.MILLISECONDS)
+        && System.nanoTime() < deadline);
+    Runtime.getRuntime().removeShutdownHook(hook);
+    hook.run();
+    return 0;
+  }
+
+  private static long remainingMs(long deadline) {
+    return deadline == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+  }
+
+  static String config(PgSandbox sandbox, int port) {
+    StringBuilder b = new StringBuilder();
+    b.append("drwatch {\n  http { host = \"127.0.0.1\", port = ").append(port).append(" }\n");
+    b.append("  defaults { interval = 5s, timeout = 3s }\n");
+    b.append("  clusters { sandbox { rpo-objective = 30s, rto-objective = 2m } }\n  targets = [\n");
+    for (PgNode n : sandbox.nodes()) {
+      b.append("    { name = \"").append(n.name()).append("\", url = \"").append(n.jdbcUrl())
+          .append("\", user = \"").append(PgSandbox.MONITOR_ROLE)
+          .append("\", no-password = true, labels { cluster = \"sandbox\" } }\n");
+    }
+    return b.append("  ]\n}\n").toString();
+  }
+
+  private static void writeLoad(PgSandbox sandbox, CountDownLatch stop) {
+    try {
+      while (!stop.await(1, TimeUnit.SECONDS)) {
+        try {
+          sandbox.write(200);
+        } catch (RuntimeException e) {
+          // the sandbox is shutting down, or the user is experimenting with it
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** One screen: each target's role and the DR numbers that matter most. */
+  static String summary(SampleCache cache) {
+    SampleCache.View view = cache.view();
+    StringBuilder b = new StringBuilder();
+    b.append(String.format(Locale.ROOT, "%-10s %-4s %-8s %-9s %s%n", "target", "up", "role", "timeline", "signals"));
+    for (TargetStatus t : view.targets()) {
+      StringBuilder signals = new StringBuilder();
+      for (CollectorResult r : view.results()) {
+        if (!r.target().equals(t.name())) {
+          continue;
+        }
+        r.samples().forEach(s -> {
+          String n = s.family().name();
+          String labels = s.labelValues().isEmpty() ? "" : s.labelValues().toString();
+          if (n.equals("pg_replication_lag_bytes") && s.labelValues().get(1).equals("replay")
+              || n.equals("pg_replication_commits_would_block")
+              || n.equals("pg_archiver_ready_files") || n.equals("pg_archiver_archived_total")
+              || n.equals("pg_standby_replay_lag_bytes") || n.equals("pg_standby_streaming")
+              || n.equals("pg_replication_slot_retained_bytes")) {
+            signals.append(String.format(Locale.ROOT, "%s%s=%.0f  ", n.replaceFirst("^pg_", ""), labels, s.value()));
+          }
+        });
+      }
+      b.append(String.format(Locale.ROOT, "%-10s %-4s %-8s %-9s %s%n", t.name(), t.up() ? "1" : "0",
+          t.server() == null ? "?" : t.server().role(),
+          t.server() == null || t.server().timeline() == null ? "?" : t.server().timeline(),
+          t.up() ? signals.toString().trim() : t.lastError()));
+    }
+    return b.toString();
+  }
+}

@@ -1,0 +1,30 @@
+package io.drwatch.collect;
+
+import io.drwatch.target.ServerInfo;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A named group of metric families sampled together on a schedule. Implementations keep the SQL
+ * (one statement per version range where needed) and a pure rows-to-samples mapping; version
+ * differences live here, not in the scheduler.
+ */
+public interface Collector {
+
+  /** Also the config key and the enable switch. */
+  String name();
+
+  /** The collector's own sampling interval, or null to follow {@code defaults.interval}. */
+  default Duration defaultInterval() {
+    return null;
+  }
+
+  /** Whether this collector has anything to say about the detected server. */
+  boolean appliesTo(ServerInfo server);
+
+  /** Every family this collector may emit, declared once. */
+  List<MetricFamily> families();
+
+  List<Sample> collect(Db db, ServerInfo server) throws SQLException;
+}

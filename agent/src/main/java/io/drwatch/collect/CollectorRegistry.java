@@ -1,0 +1,56 @@
+package io.drwatch.collect;
+
+import io.drwatch.collect.postgres.PgDrSettings;
+import io.drwatch.collect.postgres.PgReplicationSlots;
+import io.drwatch.collect.postgres.PgStandby;
+import io.drwatch.collect.postgres.PgStatArchiver;
+import io.drwatch.collect.postgres.PgStatReplication;
+import io.drwatch.collect.postgres.PgSyncReplication;
+import io.drwatch.collect.postgres.PgWal;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Every built-in collector and whether it runs by default. An unknown collector name in config is
+ * an error at start-up, checked against this list.
+ */
+public final class CollectorRegistry {
+
+  public record Entry(Collector collector, boolean enabledByDefault) {}
+
+  private final Map<String, Entry> entries = new LinkedHashMap<>();
+
+  private CollectorRegistry(List<Entry> list) {
+    for (Entry e : list) {
+      if (entries.put(e.collector().name(), e) != null) {
+        throw new IllegalStateException("duplicate collector " + e.collector().name());
+      }
+    }
+  }
+
+  public static CollectorRegistry builtIn() {
+    return new CollectorRegistry(List.of(
+        new Entry(new PgStatReplication(), true),
+        new Entry(new PgSyncReplication(), true),
+        new Entry(new PgReplicationSlots(), true),
+        new Entry(new PgStandby(), true),
+        new Entry(new PgWal(), true),
+        new Entry(new PgStatArchiver(), true),
+        new Entry(new PgDrSettings(), true)));
+  }
+
+  public List<Entry> entries() {
+    return List.copyOf(entries.values());
+  }
+
+  public Optional<Entry> find(String name) {
+    return Optional.ofNullable(entries.get(name));
+  }
+
+  public Set<String> names() {
+    return entries.keySet();
+  }
+}

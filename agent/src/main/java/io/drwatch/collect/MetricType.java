@@ -1,0 +1,10 @@
+package io.drwatch.collect;
+
+/** The kinds of metric family a collector may declare. */
+public enum MetricType {
+  GAUGE,
+  /** Cumulative; declared with its {@code _total} name, exposed through a counter snapshot. */
+  COUNTER,
+  /** Value 1 carrying metadata labels; declared with its {@code _info} name. */
+  INFO
+}

@@ -1,0 +1,124 @@
+package io.drwatch.collect.postgres;
+
+import static io.drwatch.collect.MetricFamily.counter;
+import static io.drwatch.collect.MetricFamily.gauge;
+
+import io.drwatch.collect.Collector;
+import io.drwatch.collect.Db;
+import io.drwatch.collect.MetricFamily;
+import io.drwatch.collect.Row;
+import io.drwatch.collect.Sample;
+import io.drwatch.collect.Samples;
+import io.drwatch.target.ServerInfo;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * WAL archiving: {@code pg_stat_archiver} counters plus the {@code .ready} backlog from
+ * {@code pg_ls_archive_statusdir()} (pg_monitor). Unarchived bytes are derived from the backlog,
+ * not from {@code last_archived_wal}, which may name a .history/.backup file and is not ordered
+ * across promotions: everything from the start of the oldest segment still marked .ready (or of
+ * the segment in progress when none is) up to the current write position is not yet archived.
+ */
+public final class PgStatArchiver implements Collector {
+
+  static final MetricFamily ENABLED = gauge("pg_archiver_enabled",
+      "1 when this server archives WAL now (archive_mode on and primary, or archive_mode always).");
+  static final MetricFamily ARCHIVED = counter("pg_archiver_archived_total",
+      "WAL files archived successfully (pg_stat_archiver.archived_count).");
+  static final MetricFamily FAILED = counter("pg_archiver_failed_total",
+      "Failed archive attempts; each file is tried 3 times per round (pg_stat_archiver.failed_count).");
+  static final MetricFamily LAST_ARCHIVED = gauge("pg_archiver_last_archived_timestamp_seconds",
+      "When the last WAL file was archived.");
+  static final MetricFamily LAST_FAILED = gauge("pg_archiver_last_failed_timestamp_seconds",
+      "When the last archive attempt failed.");
+  static final MetricFamily FAILING = gauge("pg_archiver_failing",
+      "1 when the last archive attempt failed after the last success.");
+  static final MetricFamily READY = gauge("pg_archiver_ready_files",
+      "WAL files waiting to be archived (.ready files in pg_wal/archive_status).");
+  static final MetricFamily OLDEST_READY = gauge("pg_archiver_oldest_ready_timestamp_seconds",
+      "Modification time of the oldest .ready file (absent when the backlog is empty).");
+  static final MetricFamily UNARCHIVED = gauge("pg_archiver_unarchived_bytes",
+      "WAL written but not yet archived: current write position minus the start of the oldest "
+          + "unarchived segment.");
+
+  private static final String STATS_SQL = """
+      SELECT a.archived_count, a.failed_count,
+             extract(epoch FROM a.last_archived_time)::float8 AS last_archived_time,
+             extract(epoch FROM a.last_failed_time)::float8 AS last_failed_time,
+             current_setting('archive_mode') AS archive_mode,
+             pg_is_in_recovery() AS in_recovery,
+             (SELECT setting::bigint FROM pg_settings WHERE name = 'wal_segment_size') AS segment_size,
+             CASE WHEN pg_is_in_recovery() THEN NULL
+                  ELSE pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::float8 END AS current_lsn
+      FROM pg_stat_archiver a""";
+
+  private static final String READY_SQL = """
+      SELECT count(*) AS ready_files,
+             min(name) FILTER (WHERE name ~ '^[0-9A-F]{24}\\.ready$') AS oldest_segment,
+             extract(epoch FROM min(modification))::float8 AS oldest_modified
+      FROM pg_ls_archive_statusdir() WHERE name LIKE '%.ready'""";
+
+  @Override
+  public String name() {
+    return "archiver";
+  }
+
+  @Override
+  public boolean appliesTo(ServerInfo server) {
+    return server.isPostgres();
+  }
+
+  @Override
+  public List<MetricFamily> families() {
+    return List.of(ENABLED, ARCHIVED, FAILED, LAST_ARCHIVED, LAST_FAILED, FAILING, READY,
+        OLDEST_READY, UNARCHIVED);
+  }
+
+  @Override
+  public List<Sample> collect(Db db, ServerInfo server) throws SQLException {
+    Row stats = db.queryOne(STATS_SQL).orElseThrow();
+    Optional<Row> ready = Optional.empty();
+    try {
+      ready = db.queryOne(READY_SQL);
+    } catch (SQLException e) {
+      if (!Db.isPermissionDenied(e)) {
+        throw e;
+      }
+      db.warn("pg_ls_archive_statusdir() is not allowed for this role (grant pg_monitor): "
+          + "no .ready backlog or unarchived bytes");
+    }
+    return map(stats, ready);
+  }
+
+  static List<Sample> map(Row stats, Optional<Row> ready) {
+    String mode = stats.string("archive_mode");
+    boolean inRecovery = Boolean.TRUE.equals(stats.bool("in_recovery"));
+    boolean enabled = "always".equals(mode) || ("on".equals(mode) && !inRecovery);
+    Double lastArchived = stats.dbl("last_archived_time");
+    Double lastFailed = stats.dbl("last_failed_time");
+    Samples out = new Samples()
+        .flag(ENABLED, enabled)
+        .add(ARCHIVED, stats.dbl("archived_count"))
+        .add(FAILED, stats.dbl("failed_count"))
+        .add(LAST_ARCHIVED, lastArchived)
+        .add(LAST_FAILED, lastFailed)
+        .flag(FAILING, lastFailed != null && (lastArchived == null || lastFailed > lastArchived));
+    if (!enabled || ready.isEmpty()) {
+      return out.toList();
+    }
+    Row r = ready.get();
+    out.add(READY, r.dbl("ready_files")).add(OLDEST_READY, r.dbl("oldest_modified"));
+    Double current = stats.dbl("current_lsn");
+    Long segmentSize = stats.lng("segment_size");
+    if (current != null && segmentSize != null) {
+      String oldest = r.string("oldest_segment");
+      double from = oldest != null
+          ? Wal.segmentStartBytes(oldest.substring(0, 24), segmentSize)
+          : Wal.segmentStartOf(current, segmentSize);
+      out.add(UNARCHIVED, Math.max(0, current - from));
+    }
+    return out.toList();
+  }
+}

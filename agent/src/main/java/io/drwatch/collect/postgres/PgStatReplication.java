@@ -1,0 +1,113 @@
+package io.drwatch.collect.postgres;
+
+import static io.drwatch.collect.MetricFamily.gauge;
+import static io.drwatch.collect.MetricFamily.info;
+
+import io.drwatch.collect.Collector;
+import io.drwatch.collect.Db;
+import io.drwatch.collect.MetricFamily;
+import io.drwatch.collect.Row;
+import io.drwatch.collect.Sample;
+import io.drwatch.collect.Samples;
+import io.drwatch.target.ServerInfo;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Per connected standby, from {@code pg_stat_replication} (identical columns 13-18). On a cascading
+ * standby the view lists its downstream standbys and positions are measured against the WAL it
+ * has received, since {@code pg_current_wal_lsn()} raises during recovery.
+ */
+public final class PgStatReplication implements Collector {
+
+  static final MetricFamily STANDBY_INFO = info("pg_replication_standby_info",
+      "1 per standby connected to this server (pg_stat_replication).",
+      "application_name", "client_addr", "state", "sync_state");
+  static final MetricFamily LAG_BYTES = gauge("pg_replication_lag_bytes",
+      "WAL bytes between this server's current position and the standby's position at each stage.",
+      "application_name", "stage");
+  static final MetricFamily LAG_SECONDS = gauge("pg_replication_lag_seconds",
+      "Time the standby's write/flush/replay lags behind (pg_stat_replication *_lag); 0 while a "
+          + "streaming standby is caught up and the server reports NULL.",
+      "application_name", "stage");
+  static final MetricFamily SYNC_PRIORITY = gauge("pg_replication_sync_priority",
+      "Priority for being chosen as synchronous standby (0 = asynchronous).", "application_name");
+  static final MetricFamily LAST_REPLY = gauge("pg_replication_last_reply_timestamp_seconds",
+      "When the last reply message arrived from the standby (Unix time).", "application_name");
+  static final MetricFamily STANDBYS = gauge("pg_replication_standbys_connected",
+      "Number of WAL senders (connected standbys) on this server.");
+
+  static final String SQL = """
+      SELECT application_name, coalesce(host(client_addr), 'local') AS client_addr, pid,
+             state, sync_state, sync_priority,
+             pg_wal_lsn_diff(w.cur, sent_lsn)::float8   AS sent_lag,
+             pg_wal_lsn_diff(w.cur, write_lsn)::float8  AS write_lag,
+             pg_wal_lsn_diff(w.cur, flush_lsn)::float8  AS flush_lag,
+             pg_wal_lsn_diff(w.cur, replay_lsn)::float8 AS replay_lag,
+             extract(epoch FROM write_lag)::float8  AS write_lag_s,
+             extract(epoch FROM flush_lag)::float8  AS flush_lag_s,
+             extract(epoch FROM replay_lag)::float8 AS replay_lag_s,
+             extract(epoch FROM reply_time)::float8 AS reply_time
+      FROM pg_stat_replication,
+           (SELECT CASE WHEN pg_is_in_recovery() THEN pg_last_wal_receive_lsn()
+                        ELSE pg_current_wal_lsn() END AS cur) w
+      ORDER BY application_name, pid""";
+
+  @Override
+  public String name() {
+    return "replication";
+  }
+
+  @Override
+  public boolean appliesTo(ServerInfo server) {
+    return server.isPostgres();
+  }
+
+  @Override
+  public List<MetricFamily> families() {
+    return List.of(STANDBY_INFO, LAG_BYTES, LAG_SECONDS, SYNC_PRIORITY, LAST_REPLY, STANDBYS);
+  }
+
+  @Override
+  public List<Sample> collect(Db db, ServerInfo server) throws SQLException {
+    List<Row> rows = db.query(SQL);
+    if (rows.stream().anyMatch(r -> r.get("state") == null)) {
+      db.warn("pg_stat_replication details are hidden from this role; grant pg_monitor");
+    }
+    return map(rows);
+  }
+
+  static List<Sample> map(List<Row> rows) {
+    Samples out = new Samples();
+    out.add(STANDBYS, rows.size());
+    Map<String, Integer> seen = new HashMap<>();
+    for (Row r : rows) {
+      String app = r.string("application_name");
+      // Two walsenders may share an application_name; the later ones get their pid appended so
+      // label sets stay unique.
+      if (seen.merge(app, 1, Integer::sum) > 1) {
+        app = app + "#" + r.string("pid");
+      }
+      String state = r.string("state");
+      out.info(STANDBY_INFO, app, r.string("client_addr"), state, r.string("sync_state"));
+      if (state == null) {
+        continue; // walsender details need pg_read_all_stats
+      }
+      for (String stage : List.of("sent", "write", "flush", "replay")) {
+        out.add(LAG_BYTES, r.dbl(stage + "_lag"), app, stage);
+      }
+      for (String stage : List.of("write", "flush", "replay")) {
+        Double lag = r.dbl(stage + "_lag_s");
+        if (lag == null && "streaming".equals(state)) {
+          lag = 0.0; // NULL while streaming means caught up (walsender clears idle lag times)
+        }
+        out.add(LAG_SECONDS, lag, app, stage);
+      }
+      out.add(SYNC_PRIORITY, r.dbl("sync_priority"), app);
+      out.add(LAST_REPLY, r.dbl("reply_time"), app);
+    }
+    return out.toList();
+  }
+}

@@ -1,0 +1,89 @@
+package io.drwatch.collect.postgres;
+
+import static io.drwatch.collect.MetricFamily.gauge;
+import static io.drwatch.collect.MetricFamily.info;
+
+import io.drwatch.collect.Collector;
+import io.drwatch.collect.Db;
+import io.drwatch.collect.MetricFamily;
+import io.drwatch.collect.Row;
+import io.drwatch.collect.Sample;
+import io.drwatch.collect.Samples;
+import io.drwatch.target.ServerInfo;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Whether commits can complete: {@code synchronous_standby_names} against the standbys that
+ * qualify as sync candidates right now (syncrep.c: streaming or stopping, priority above 0, valid
+ * flush position). Commits block when fewer candidates are connected than the setting requires.
+ */
+public final class PgSyncReplication implements Collector {
+
+  static final MetricFamily REQUIRED = gauge("pg_replication_sync_standbys_required",
+      "Synchronous standbys that must confirm a commit (num_sync of synchronous_standby_names; 0 = off).");
+  static final MetricFamily CONNECTED = gauge("pg_replication_sync_standbys_connected",
+      "Connected standbys that qualify as synchronous candidates (streaming, listed, valid flush).");
+  static final MetricFamily WOULD_BLOCK = gauge("pg_replication_commits_would_block",
+      "1 when fewer synchronous candidates are connected than required, so commits wait.");
+  static final MetricFamily WAITING = gauge("pg_replication_syncrep_waiting_sessions",
+      "Sessions waiting right now for synchronous replication (wait_event SyncRep).");
+  static final MetricFamily CONFIG = info("pg_replication_sync_config_info",
+      "Synchronous replication method (off, first, any) and the server's synchronous_commit.",
+      "method", "synchronous_commit");
+
+  static final String SQL = """
+      SELECT current_setting('synchronous_standby_names') AS names,
+             current_setting('synchronous_commit') AS synchronous_commit,
+             (SELECT count(*) FROM pg_stat_replication
+               WHERE state IN ('streaming', 'stopping') AND sync_priority > 0
+                 AND flush_lsn IS NOT NULL) AS candidates,
+             (SELECT count(*) FROM pg_stat_replication WHERE state IS NULL) AS hidden,
+             (SELECT count(*) FROM pg_stat_activity
+               WHERE wait_event_type = 'IPC' AND wait_event = 'SyncRep') AS waiting""";
+
+  private static final Set<String> WAITING_COMMIT_LEVELS = Set.of("remote_write", "on", "remote_apply");
+
+  @Override
+  public String name() {
+    return "sync_replication";
+  }
+
+  @Override
+  public boolean appliesTo(ServerInfo server) {
+    return server.isPostgres() && !server.inRecovery(); // a standby ignores the setting until promoted
+  }
+
+  @Override
+  public List<MetricFamily> families() {
+    return List.of(REQUIRED, CONNECTED, WOULD_BLOCK, WAITING, CONFIG);
+  }
+
+  @Override
+  public List<Sample> collect(Db db, ServerInfo server) throws SQLException {
+    Row row = db.queryOne(SQL).orElseThrow();
+    if (row.lng("hidden") > 0) {
+      throw new SQLException(
+          "pg_stat_replication details are hidden from this role, so sync candidates cannot be "
+              + "counted; grant pg_monitor", "42501");
+    }
+    return map(row);
+  }
+
+  static List<Sample> map(Row row) {
+    SynchronousStandbyNames ssn = SynchronousStandbyNames.parse(row.string("names"));
+    String commit = row.string("synchronous_commit");
+    long candidates = row.lng("candidates");
+    boolean blocks = ssn.method() != SynchronousStandbyNames.Method.OFF
+        && WAITING_COMMIT_LEVELS.contains(commit)
+        && candidates < ssn.numSync();
+    return new Samples()
+        .add(REQUIRED, ssn.numSync())
+        .add(CONNECTED, candidates)
+        .flag(WOULD_BLOCK, blocks)
+        .add(WAITING, row.lng("waiting"))
+        .info(CONFIG, ssn.method().label(), commit)
+        .toList();
+  }
+}

@@ -1,0 +1,172 @@
+package io.drwatch.collect.postgres;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code synchronous_standby_names} as the server reads it (syncrep_gram.y): empty (sync rep off),
+ * a plain list (FIRST 1), {@code N (list)} and {@code FIRST N (list)} (priority), or
+ * {@code ANY N (list)} (quorum). Names may be double-quoted; {@code *} matches any standby.
+ */
+public record SynchronousStandbyNames(Method method, int numSync, List<String> names) {
+
+  public enum Method {
+    OFF,
+    FIRST,
+    ANY;
+
+    public String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  public static final SynchronousStandbyNames OFF = new SynchronousStandbyNames(Method.OFF, 0, List.of());
+
+  public SynchronousStandbyNames {
+    names = List.copyOf(names);
+  }
+
+  public static SynchronousStandbyNames parse(String value) {
+    if (value == null || value.isBlank()) {
+      return OFF;
+    }
+    Lexer lx = new Lexer(value);
+    Method method = Method.FIRST;
+    int num = 1;
+    String first = lx.peekWord();
+    if (first != null && (first.equalsIgnoreCase("FIRST") || first.equalsIgnoreCase("ANY"))
+        && lx.wordFollowedByNumber()) {
+      lx.word();
+      method = first.equalsIgnoreCase("ANY") ? Method.ANY : Method.FIRST;
+      num = lx.number();
+      lx.expect('(');
+      List<String> names = lx.nameList();
+      lx.expect(')');
+      lx.end();
+      return new SynchronousStandbyNames(method, num, names);
+    }
+    if (lx.peekIsDigit()) {
+      num = lx.number();
+      lx.expect('(');
+      List<String> names = lx.nameList();
+      lx.expect(')');
+      lx.end();
+      return new SynchronousStandbyNames(method, num, names);
+    }
+    List<String> names = lx.nameList();
+    lx.end();
+    return new SynchronousStandbyNames(method, num, names);
+  }
+
+  /** Minimal tokenizer for the grammar above; errors say what was expected where. */
+  private static final class Lexer {
+    private final String s;
+    private int pos;
+
+    Lexer(String s) {
+      this.s = s;
+    }
+
+    private void skipSpace() {
+      while (pos < s.length() && Character.isWhitespace(s.charAt(pos))) {
+        pos++;
+      }
+    }
+
+    boolean peekIsDigit() {
+      skipSpace();
+      return pos < s.length() && Character.isDigit(s.charAt(pos));
+    }
+
+    String peekWord() {
+      skipSpace();
+      int end = pos;
+      while (end < s.length() && Character.isLetter(s.charAt(end))) {
+        end++;
+      }
+      return end == pos ? null : s.substring(pos, end);
+    }
+
+    /** FIRST/ANY are keywords only when a number follows; otherwise they are standby names. */
+    boolean wordFollowedByNumber() {
+      int save = pos;
+      word();
+      boolean number = peekIsDigit();
+      pos = save;
+      return number;
+    }
+
+    String word() {
+      String w = peekWord();
+      pos += w.length();
+      return w;
+    }
+
+    int number() {
+      skipSpace();
+      int start = pos;
+      while (pos < s.length() && Character.isDigit(s.charAt(pos))) {
+        pos++;
+      }
+      return Integer.parseInt(s.substring(start, pos));
+    }
+
+    void expect(char c) {
+      skipSpace();
+      if (pos >= s.length() || s.charAt(pos) != c) {
+        throw new IllegalArgumentException("expected '" + c + "' at position " + pos + " in: " + s);
+      }
+      pos++;
+    }
+
+    void end() {
+      skipSpace();
+      if (pos != s.length()) {
+        throw new IllegalArgumentException("unexpected text at position " + pos + " in: " + s);
+      }
+    }
+
+    List<String> nameList() {
+      List<String> names = new ArrayList<>();
+      names.add(name());
+      skipSpace();
+      while (pos < s.length() && s.charAt(pos) == ',') {
+        pos++;
+        names.add(name());
+        skipSpace();
+      }
+      return names;
+    }
+
+    String name() {
+      skipSpace();
+      if (pos < s.length() && s.charAt(pos) == '"') {
+        StringBuilder b = new StringBuilder();
+        pos++;
+        while (pos < s.length()) {
+          char c = s.charAt(pos++);
+          if (c == '"') {
+            if (pos < s.length() && s.charAt(pos) == '"') {
+              b.append('"');
+              pos++;
+              continue;
+            }
+            return b.toString();
+          }
+          b.append(c);
+        }
+        throw new IllegalArgumentException("unterminated quoted name in: " + s);
+      }
+      int start = pos;
+      while (pos < s.length() && (Character.isLetterOrDigit(s.charAt(pos))
+          || s.charAt(pos) == '_' || s.charAt(pos) == '$' || s.charAt(pos) == '*')) {
+        pos++;
+      }
+      if (start == pos) {
+        throw new IllegalArgumentException("expected a standby name at position " + pos + " in: " + s);
+      }
+      return s.substring(start, pos).toLowerCase(Locale.ROOT);
+    }
+  }
+}

@@ -1,0 +1,499 @@
+package io.drwatch.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigList;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigOrigin;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import io.drwatch.target.Flavor;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a user's HOCON file over {@code reference.conf} (and {@code CONFIG_FORCE_*} environment
+ * overrides), then validates it into {@link AgentConfig}. Every problem is collected with its
+ * file:line and key path; nothing half-valid is returned.
+ */
+public final class ConfigLoader {
+
+  private static final Set<String> TOP_KEYS = Set.of("http", "defaults", "clusters", "targets");
+  private static final Set<String> HTTP_KEYS = Set.of("host", "port");
+  private static final Set<String> DEFAULTS_KEYS = Set.of("interval", "timeout", "connect-timeout",
+      "lock-timeout", "idle-in-transaction-timeout", "max-connections", "stale-after-intervals");
+  private static final Set<String> CLUSTER_KEYS = Set.of("rpo-objective", "rto-objective");
+  private static final Set<String> TARGET_KEYS = Set.of("name", "url", "host", "port", "database",
+      "user", "password-env", "password-file", "no-password", "flavor", "labels", "interval",
+      "timeout", "collectors");
+  private static final Set<String> COLLECTOR_KEYS = Set.of("enabled", "interval", "timeout");
+  /** Label names the agent sets itself, or that collide with Prometheus target labels. */
+  private static final Set<String> RESERVED_LABELS = Set.of("target", "job", "instance", "flavor",
+      "version", "role", "system_identifier", "collector");
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+  private static final Pattern LABEL = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
+
+  private final Set<String> collectorNames;
+  private final Function<String, String> env;
+  private final List<ConfigProblem> problems = new ArrayList<>();
+  private String file = "<config>";
+
+  /**
+   * @param collectorNames names that may appear under a target's {@code collectors}
+   * @param env environment lookup (System::getenv in production)
+   */
+  public ConfigLoader(Set<String> collectorNames, Function<String, String> env) {
+    this.collectorNames = Set.copyOf(collectorNames);
+    this.env = env;
+  }
+
+  public AgentConfig load(Path path) {
+    file = path.toString();
+    if (!Files.isRegularFile(path)) {
+      throw new ConfigException(List.of(new ConfigProblem(file, "-", "no such config file")));
+    }
+    Config user;
+    try {
+      user = ConfigFactory.parseFile(path.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new ConfigException(List.of(new ConfigProblem(origin(e.origin()), "-", syntax(e))));
+    }
+    return load(user, path.toString());
+  }
+
+  public AgentConfig loadString(String hocon, String name) {
+    file = name;
+    Config user;
+    try {
+      user = ConfigFactory.parseString(hocon, ConfigParseOptions.defaults().setOriginDescription(name));
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new ConfigException(List.of(new ConfigProblem(origin(e.origin()), "-", syntax(e))));
+    }
+    return load(user, name);
+  }
+
+  private AgentConfig load(Config user, String source) {
+    Config merged;
+    try {
+      merged = ConfigFactory.systemEnvironmentOverrides()
+          .withFallback(user)
+          .withFallback(ConfigFactory.parseResourcesAnySyntax(ConfigLoader.class.getClassLoader(), "reference"))
+          .resolve();
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new ConfigException(List.of(new ConfigProblem(origin(e.origin()), "-", syntax(e))));
+    }
+    for (String key : user.root().keySet()) {
+      if (!key.equals("drwatch")) {
+        problem(user.root().get(key), key, "unknown key (everything goes under drwatch { … })");
+      }
+    }
+    if (!merged.hasPath("drwatch") || merged.getValue("drwatch").valueType() != ConfigValueType.OBJECT) {
+      problem(null, "drwatch", "must be an object");
+      throw new ConfigException(problems);
+    }
+    Config c = merged.getConfig("drwatch");
+    unknownKeys(c.root(), "drwatch", TOP_KEYS);
+
+    HttpSettings http = new HttpSettings(
+        string(c, "http.host", "drwatch.http.host"),
+        port(c, "http.port", "drwatch.http.port"));
+    unknownKeys(obj(c, "http", "drwatch.http"), "drwatch.http", HTTP_KEYS);
+    Defaults defaults = defaults(c);
+    Map<String, ClusterSettings> clusters = clusters(c);
+    List<TargetSettings> targets = targets(c, defaults);
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+    return new AgentConfig(http, defaults, clusters, targets, source);
+  }
+
+  private Defaults defaults(Config c) {
+    unknownKeys(obj(c, "defaults", "drwatch.defaults"), "drwatch.defaults", DEFAULTS_KEYS);
+    Config d = c.hasPath("defaults") ? c.getConfig("defaults") : ConfigFactory.empty();
+    String p = "drwatch.defaults.";
+    Duration interval = duration(d, "interval", p + "interval");
+    Duration timeout = duration(d, "timeout", p + "timeout");
+    if (interval != null && timeout != null && timeout.compareTo(interval) > 0) {
+      problem(d.getValue("timeout"), p + "timeout", "must not exceed the interval (" + interval + ")");
+    }
+    int maxConnections = integer(d, "max-connections", p + "max-connections", 1, 10);
+    int stale = integer(d, "stale-after-intervals", p + "stale-after-intervals", 1, 100);
+    return new Defaults(interval, timeout,
+        duration(d, "connect-timeout", p + "connect-timeout"),
+        duration(d, "lock-timeout", p + "lock-timeout"),
+        duration(d, "idle-in-transaction-timeout", p + "idle-in-transaction-timeout"),
+        maxConnections, stale);
+  }
+
+  private Map<String, ClusterSettings> clusters(Config c) {
+    Map<String, ClusterSettings> out = new LinkedHashMap<>();
+    ConfigObject clusters = obj(c, "clusters", "drwatch.clusters");
+    if (clusters == null) {
+      return out;
+    }
+    for (Map.Entry<String, ConfigValue> e : clusters.entrySet()) {
+      String path = "drwatch.clusters." + e.getKey();
+      if (!(e.getValue() instanceof ConfigObject o)) {
+        problem(e.getValue(), path, "must be an object");
+        continue;
+      }
+      unknownKeys(o, path, CLUSTER_KEYS);
+      Config cc = o.toConfig();
+      out.put(e.getKey(), new ClusterSettings(e.getKey(),
+          cc.hasPath("rpo-objective") ? duration(cc, "rpo-objective", path + ".rpo-objective") : null,
+          cc.hasPath("rto-objective") ? duration(cc, "rto-objective", path + ".rto-objective") : null));
+    }
+    return out;
+  }
+
+  private List<TargetSettings> targets(Config c, Defaults defaults) {
+    List<TargetSettings> out = new ArrayList<>();
+    if (!c.hasPath("targets")) {
+      return out;
+    }
+    ConfigValue raw = c.getValue("targets");
+    if (!(raw instanceof ConfigList list)) {
+      problem(raw, "drwatch.targets", "must be a list of target objects");
+      return out;
+    }
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < list.size(); i++) {
+      String path = "drwatch.targets[" + i + "]";
+      if (!(list.get(i) instanceof ConfigObject o)) {
+        problem(list.get(i), path, "must be an object");
+        continue;
+      }
+      TargetSettings t = target(o, path, defaults);
+      if (t != null && !names.add(t.name())) {
+        problem(o.get("name"), path + ".name", "duplicate target name \"" + t.name() + "\"");
+      }
+      if (t != null) {
+        out.add(t);
+      }
+    }
+    return out;
+  }
+
+  private TargetSettings target(ConfigObject o, String path, Defaults defaults) {
+    int before = problems.size();
+    unknownKeys(o, path, TARGET_KEYS);
+    Config t = o.toConfig();
+    String name = required(t, o, "name", path);
+    if (name != null && !NAME.matcher(name).matches()) {
+      problem(o.get("name"), path + ".name", "must be letters, digits, '_', '.', '-'");
+    }
+    String url = jdbcUrl(t, o, path);
+    String user = required(t, o, "user", path);
+    Secret password = password(t, o, path);
+    Flavor flavor = Flavor.AUTO;
+    if (t.hasPath("flavor")) {
+      String f = string(t, "flavor", path + ".flavor");
+      try {
+        flavor = f == null ? Flavor.AUTO : Flavor.parse(f);
+      } catch (IllegalArgumentException e) {
+        problem(o.get("flavor"), path + ".flavor", "must be auto, postgresql or cockroachdb, not \"" + f + "\"");
+      }
+    }
+    Map<String, String> labels = labels(t, o, path);
+    if (name != null) {
+      labels.putIfAbsent("cluster", name);
+    }
+    Duration interval = t.hasPath("interval") ? duration(t, "interval", path + ".interval") : null;
+    Duration timeout = t.hasPath("timeout") ? duration(t, "timeout", path + ".timeout") : null;
+    Duration effInterval = interval != null ? interval : defaults.interval();
+    if (timeout != null && effInterval != null && timeout.compareTo(effInterval) > 0) {
+      problem(o.get("timeout"), path + ".timeout", "must not exceed the interval (" + effInterval + ")");
+    }
+    Map<String, CollectorSettings> collectors = collectors(t, o, path);
+    if (problems.size() > before) {
+      return null;
+    }
+    return new TargetSettings(name, url, user, password, flavor, labels, interval, timeout,
+        collectors, origin(o.origin()));
+  }
+
+  private String jdbcUrl(Config t, ConfigObject o, String path) {
+    boolean hasUrl = t.hasPath("url");
+    boolean hasHost = t.hasPath("host");
+    if (hasUrl && hasHost) {
+      problem(o.get("host"), path + ".host", "give either url or host/port/database, not both");
+      return null;
+    }
+    if (hasUrl) {
+      String url = string(t, "url", path + ".url");
+      if (url != null && !url.startsWith("jdbc:postgresql://")) {
+        problem(o.get("url"), path + ".url", "must start with jdbc:postgresql:// (CockroachDB speaks it too)");
+      }
+      return url;
+    }
+    if (!hasHost) {
+      problem(o, path, "needs url, or host (with optional port and database)");
+      return null;
+    }
+    String host = string(t, "host", path + ".host");
+    int port = t.hasPath("port") ? port(t, "port", path + ".port") : 5432;
+    String database = t.hasPath("database") ? string(t, "database", path + ".database") : "postgres";
+    String h = host != null && host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    return "jdbc:postgresql://" + h + ":" + port + "/" + database;
+  }
+
+  private Secret password(Config t, ConfigObject o, String path) {
+    List<String> given = new ArrayList<>();
+    for (String k : List.of("password-env", "password-file", "no-password")) {
+      if (t.hasPath(k)) {
+        given.add(k);
+      }
+    }
+    if (given.size() > 1) {
+      problem(o.get(given.get(1)), path + "." + given.get(1), "choose one of " + given);
+      return null;
+    }
+    if (given.isEmpty()) {
+      problem(o, path, "needs a password source: password-env, password-file, or no-password = true "
+          + "(inline passwords are not accepted)");
+      return null;
+    }
+    switch (given.get(0)) {
+      case "password-env" -> {
+        String var = string(t, "password-env", path + ".password-env");
+        String value = var == null ? null : env.apply(var);
+        if (var != null && value == null) {
+          problem(o.get("password-env"), path + ".password-env", "environment variable " + var + " is not set");
+        }
+        return value == null ? null : new Secret(value);
+      }
+      case "password-file" -> {
+        String f = string(t, "password-file", path + ".password-file");
+        if (f == null) {
+          return null;
+        }
+        try {
+          String value = Files.readString(Path.of(f), StandardCharsets.UTF_8);
+          return new Secret(value.strip());
+        } catch (IOException | RuntimeException e) {
+          problem(o.get("password-file"), path + ".password-file", "cannot read " + f + " ("
+              + e.getClass().getSimpleName() + ")");
+          return null;
+        }
+      }
+      default -> {
+        Boolean none = bool(t, "no-password", path + ".no-password");
+        if (Boolean.FALSE.equals(none)) {
+          problem(o.get("no-password"), path + ".no-password", "set password-env or password-file instead of no-password = false");
+        }
+        return null;
+      }
+    }
+  }
+
+  private Map<String, String> labels(Config t, ConfigObject o, String path) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    if (!t.hasPath("labels")) {
+      return labels;
+    }
+    if (!(o.get("labels") instanceof ConfigObject lo)) {
+      problem(o.get("labels"), path + ".labels", "must be an object of name = value");
+      return labels;
+    }
+    for (Map.Entry<String, ConfigValue> e : lo.entrySet()) {
+      String key = e.getKey();
+      String lpath = path + ".labels." + key;
+      if (!LABEL.matcher(key).matches() || key.startsWith("__")) {
+        problem(e.getValue(), lpath, "is not a valid Prometheus label name");
+      } else if (RESERVED_LABELS.contains(key)) {
+        problem(e.getValue(), lpath, "is reserved (set by drwatch or by Prometheus)");
+      } else if (e.getValue().valueType() == ConfigValueType.OBJECT
+          || e.getValue().valueType() == ConfigValueType.LIST || e.getValue().unwrapped() == null) {
+        problem(e.getValue(), lpath, "must be a string");
+      } else {
+        labels.put(key, String.valueOf(e.getValue().unwrapped()));
+      }
+    }
+    return labels;
+  }
+
+  private Map<String, CollectorSettings> collectors(Config t, ConfigObject o, String path) {
+    Map<String, CollectorSettings> out = new LinkedHashMap<>();
+    if (!t.hasPath("collectors")) {
+      return out;
+    }
+    if (!(o.get("collectors") instanceof ConfigObject co)) {
+      problem(o.get("collectors"), path + ".collectors", "must be an object keyed by collector name");
+      return out;
+    }
+    for (Map.Entry<String, ConfigValue> e : co.entrySet()) {
+      String cpath = path + ".collectors." + e.getKey();
+      if (!collectorNames.contains(e.getKey())) {
+        problem(e.getValue(), cpath, "unknown collector (known: " + String.join(", ", sorted(collectorNames)) + ")");
+        continue;
+      }
+      if (!(e.getValue() instanceof ConfigObject c)) {
+        problem(e.getValue(), cpath, "must be an object { enabled, interval, timeout }");
+        continue;
+      }
+      unknownKeys(c, cpath, COLLECTOR_KEYS);
+      Config cc = c.toConfig();
+      Boolean enabled = cc.hasPath("enabled") ? bool(cc, "enabled", cpath + ".enabled") : null;
+      Duration interval = cc.hasPath("interval") ? duration(cc, "interval", cpath + ".interval") : null;
+      Duration timeout = cc.hasPath("timeout") ? duration(cc, "timeout", cpath + ".timeout") : null;
+      if (interval != null && timeout != null && timeout.compareTo(interval) > 0) {
+        problem(c.get("timeout"), cpath + ".timeout", "must not exceed the interval (" + interval + ")");
+      }
+      out.put(e.getKey(), new CollectorSettings(enabled, interval, timeout));
+    }
+    return out;
+  }
+
+  // ---- typed readers: each records a problem and returns null/0 instead of throwing
+
+  private String required(Config t, ConfigObject o, String key, String path) {
+    if (!t.hasPath(key)) {
+      problem(o, path + "." + key, "is required");
+      return null;
+    }
+    String v = string(t, key, path + "." + key);
+    if (v != null && v.isBlank()) {
+      problem(o.get(key), path + "." + key, "must not be empty");
+      return null;
+    }
+    return v;
+  }
+
+  private String string(Config c, String key, String path) {
+    try {
+      ConfigValue v = c.getValue(key);
+      if (v.valueType() == ConfigValueType.OBJECT || v.valueType() == ConfigValueType.LIST) {
+        problem(v, path, "must be a string");
+        return null;
+      }
+      return c.getString(key);
+    } catch (com.typesafe.config.ConfigException e) {
+      problem(valueOrNull(c, key), path, message(e));
+      return null;
+    }
+  }
+
+  private Boolean bool(Config c, String key, String path) {
+    try {
+      return c.getBoolean(key);
+    } catch (com.typesafe.config.ConfigException e) {
+      problem(valueOrNull(c, key), path, "must be true or false");
+      return null;
+    }
+  }
+
+  private int integer(Config c, String key, String path, int min, int max) {
+    try {
+      int v = c.getInt(key);
+      if (v < min || v > max) {
+        problem(c.getValue(key), path, "must be between " + min + " and " + max);
+      }
+      return v;
+    } catch (com.typesafe.config.ConfigException e) {
+      problem(valueOrNull(c, key), path, "must be a whole number");
+      return 0;
+    }
+  }
+
+  private int port(Config c, String key, String path) {
+    return integer(c, key, path, 1, 65535);
+  }
+
+  private Duration duration(Config c, String key, String path) {
+    try {
+      ConfigValue v = c.getValue(key);
+      if (v.valueType() == ConfigValueType.NUMBER) {
+        problem(v, path, "needs a unit, e.g. 15s or 500ms");
+        return null;
+      }
+      Duration d = c.getDuration(key);
+      if (d.isNegative() || d.isZero()) {
+        problem(v, path, "must be positive");
+        return null;
+      }
+      return d;
+    } catch (com.typesafe.config.ConfigException e) {
+      problem(valueOrNull(c, key), path, "must be a duration such as 15s, 500ms or 2m");
+      return null;
+    }
+  }
+
+  private ConfigObject obj(Config c, String key, String path) {
+    if (!c.hasPath(key)) {
+      return null;
+    }
+    ConfigValue v = c.getValue(key);
+    if (v instanceof ConfigObject o) {
+      return o;
+    }
+    problem(v, path, "must be an object");
+    return null;
+  }
+
+  private void unknownKeys(ConfigObject o, String path, Set<String> allowed) {
+    if (o == null) {
+      return;
+    }
+    for (Map.Entry<String, ConfigValue> e : o.entrySet()) {
+      if (!allowed.contains(e.getKey())) {
+        problem(e.getValue(), path + "." + e.getKey(),
+            "unknown key (allowed: " + String.join(", ", sorted(allowed)) + ")");
+      }
+    }
+  }
+
+  private static ConfigValue valueOrNull(Config c, String key) {
+    try {
+      return c.hasPathOrNull(key) ? c.getValue(key) : null;
+    } catch (com.typesafe.config.ConfigException e) {
+      return null;
+    }
+  }
+
+  private void problem(ConfigValue at, String key, String message) {
+    problems.add(new ConfigProblem(at == null ? file : origin(at.origin()), key, message));
+  }
+
+  private String origin(ConfigOrigin o) {
+    if (o == null) {
+      return file;
+    }
+    String name = o.filename() != null ? o.filename() : (o.resource() != null ? o.resource() : null);
+    if (name == null) {
+      String d = o.description();
+      int colon = d.lastIndexOf(':');
+      name = colon > 0 ? d.substring(0, colon).trim() : file;
+    }
+    return o.lineNumber() > 0 ? name + ":" + o.lineNumber() : name;
+  }
+
+  private static String syntax(com.typesafe.config.ConfigException e) {
+    String m = e.getMessage();
+    // Typesafe prefixes the origin ("file: 3: ..."), which we already print.
+    int idx = m.indexOf(": ", m.indexOf(": ") + 2);
+    return idx > 0 && e.origin() != null ? m.substring(idx + 2) : m;
+  }
+
+  private static String message(com.typesafe.config.ConfigException e) {
+    String m = e.getMessage();
+    int idx = m.lastIndexOf(": ");
+    return (idx > 0 ? m.substring(idx + 2) : m).toLowerCase(Locale.ROOT);
+  }
+
+  private static List<String> sorted(Set<String> s) {
+    return s.stream().sorted().toList();
+  }
+}

@@ -1,0 +1,3 @@
+package io.drwatch.config;
+
+public record HttpSettings(String host, int port) {}

@@ -1,0 +1,180 @@
+package io.drwatch.http;
+
+import io.drwatch.BuildInfo;
+import io.drwatch.collect.MetricFamily;
+import io.drwatch.collect.Sample;
+import io.drwatch.sample.CollectorResult;
+import io.drwatch.sample.CoreFamilies;
+import io.drwatch.sample.SampleCache;
+import io.drwatch.sample.TargetStatus;
+import io.drwatch.target.ServerInfo;
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.InfoSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns the sample cache into one {@link MetricSnapshots}: one snapshot per family, every target
+ * merged into it, {@code target} added to every series. The result is rebuilt only when the cache
+ * changed or a sample turned stale, so scrape rate does not drive the work. No timestamps are
+ * attached: values are sampled on a schedule and their age is itself a metric.
+ */
+public final class CacheSnapshots implements MultiCollector {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CacheSnapshots.class);
+
+  private final SampleCache cache;
+  private final Clock clock;
+  private final String version = BuildInfo.version();
+  private final Set<String> reportedDuplicates = new HashSet<>();
+  private MetricSnapshots published = MetricSnapshots.of();
+  private long publishedVersion = -1;
+  private Instant rebuildBy = Instant.MIN;
+
+  public CacheSnapshots(SampleCache cache, Clock clock) {
+    this.cache = cache;
+    this.clock = clock;
+  }
+
+  @Override
+  public synchronized MetricSnapshots collect() {
+    Instant now = clock.instant();
+    if (cache.version() != publishedVersion || !now.isBefore(rebuildBy)) {
+      long v = cache.version();
+      rebuildBy = cache.nextStaleAt();
+      published = build(cache.view());
+      publishedVersion = v;
+    }
+    return published;
+  }
+
+  private MetricSnapshots build(SampleCache.View view) {
+    Families fams = new Families();
+    fams.add(CoreFamilies.BUILD_INFO, Labels.of("version", version, "java_version",
+        System.getProperty("java.version")), 1);
+    for (TargetStatus t : view.targets()) {
+      Labels target = Labels.of("target", t.name(), "cluster", t.cluster());
+      fams.add(CoreFamilies.TARGET_UP, target, t.up() ? 1 : 0);
+      if (t.lastUpAt() != null) {
+        fams.add(CoreFamilies.TARGET_LAST_UP, target, t.lastUpAt().toEpochMilli() / 1000.0);
+      }
+      ServerInfo s = t.server();
+      if (!t.up() || s == null) {
+        continue;
+      }
+      Labels info = target.merge(Labels.of("flavor", s.flavor().label(), "version", s.version(),
+          "role", s.role(), "system_identifier", s.systemIdentifier() == null ? "" : s.systemIdentifier()));
+      for (Map.Entry<String, String> l : t.labels().entrySet()) {
+        if (!l.getKey().equals("cluster")) {
+          info = info.add(l.getKey(), l.getValue());
+        }
+      }
+      fams.add(CoreFamilies.TARGET_INFO, info, 1);
+      if (s.isPostgres()) {
+        Labels only = Labels.of("target", t.name());
+        fams.add(CoreFamilies.IN_RECOVERY, only, s.inRecovery() ? 1 : 0);
+        if (s.timeline() != null) {
+          fams.add(CoreFamilies.TIMELINE, only, s.timeline());
+        }
+        if (s.postmasterStartSeconds() != null) {
+          fams.add(CoreFamilies.POSTMASTER_START, only, s.postmasterStartSeconds());
+        }
+      }
+    }
+    for (CollectorResult r : view.results()) {
+      Labels self = Labels.of("target", r.target(), "collector", r.collector());
+      fams.add(CoreFamilies.COLLECTOR_SUCCESS, self, r.success() ? 1 : 0);
+      fams.add(CoreFamilies.COLLECTOR_DURATION, self, r.durationSeconds());
+      fams.add(CoreFamilies.COLLECTOR_ERRORS, self, r.errorsTotal());
+      if (r.lastSuccessAt() != null) {
+        fams.add(CoreFamilies.COLLECTOR_LAST_SUCCESS, self, r.lastSuccessAt().toEpochMilli() / 1000.0);
+      }
+      for (Sample s : r.samples()) {
+        List<String> names = new ArrayList<>(s.family().labelNames().size() + 1);
+        List<String> values = new ArrayList<>(names.size());
+        names.add("target");
+        values.add(r.target());
+        names.addAll(s.family().labelNames());
+        values.addAll(s.labelValues());
+        fams.add(s.family(), Labels.of(names, values), s.value());
+      }
+    }
+    return fams.snapshots();
+  }
+
+  /** Accumulates data points per family; drops (and reports once) a repeated label set. */
+  private final class Families {
+    private final Map<String, MetricFamily> declared = new LinkedHashMap<>();
+    private final Map<String, Map<Labels, Double>> points = new LinkedHashMap<>();
+
+    void add(MetricFamily f, Labels labels, double value) {
+      MetricFamily known = declared.putIfAbsent(f.name(), f);
+      if (known != null && known != f && !known.equals(f)) {
+        report(f.name() + " declared twice with different shapes");
+        return;
+      }
+      Map<Labels, Double> series = points.computeIfAbsent(f.name(), k -> new LinkedHashMap<>());
+      if (series.putIfAbsent(labels, value) != null) {
+        report("duplicate series " + f.name() + labels);
+      }
+    }
+
+    private void report(String what) {
+      if (reportedDuplicates.add(what)) {
+        LOG.error("dropping {}", what);
+      }
+    }
+
+    MetricSnapshots snapshots() {
+      List<MetricSnapshot> out = new ArrayList<>(points.size());
+      for (Map.Entry<String, Map<Labels, Double>> e : points.entrySet()) {
+        out.add(snapshot(declared.get(e.getKey()), e.getValue()));
+      }
+      return new MetricSnapshots(out);
+    }
+
+    private MetricSnapshot snapshot(MetricFamily f, Map<Labels, Double> series) {
+      Unit unit = f.unit() == null ? null : new Unit(f.unit());
+      switch (f.type()) {
+        case COUNTER -> {
+          CounterSnapshot.Builder b = CounterSnapshot.builder().name(f.baseName()).help(f.help());
+          if (unit != null) {
+            b.unit(unit);
+          }
+          series.forEach((l, v) -> b.dataPoint(
+              CounterSnapshot.CounterDataPointSnapshot.builder().labels(l).value(v).build()));
+          return b.build();
+        }
+        case INFO -> {
+          InfoSnapshot.Builder b = InfoSnapshot.builder().name(f.baseName()).help(f.help());
+          series.forEach((l, v) -> b.dataPoint(
+              InfoSnapshot.InfoDataPointSnapshot.builder().labels(l).build()));
+          return b.build();
+        }
+        default -> {
+          GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(f.baseName()).help(f.help());
+          if (unit != null) {
+            b.unit(unit);
+          }
+          series.forEach((l, v) -> b.dataPoint(
+              GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(l).value(v).build()));
+          return b.build();
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,176 @@
+package io.drwatch.http;
+
+import io.drwatch.config.HttpSettings;
+import io.drwatch.sample.CollectorResult;
+import io.drwatch.sample.SampleCache;
+import io.drwatch.sample.TargetStatus;
+import io.drwatch.target.ServerInfo;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.function.BooleanSupplier;
+
+/**
+ * /metrics (from the cache only; text, OpenMetrics or protobuf by Accept, gzip by
+ * Accept-Encoding), /healthz, /readyz and /api/targets. Nothing here touches a database.
+ */
+public final class HttpVerticle extends VerticleBase {
+
+  private final HttpSettings settings;
+  private final SampleCache cache;
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final ExpositionFormats formats = ExpositionFormats.init();
+  private final BooleanSupplier ready;
+  private HttpServer server;
+
+  /** The last body written, reused while neither the snapshots nor the format changed. */
+  private record Rendered(MetricSnapshots snapshots, String contentType, Buffer body) {}
+
+  private volatile Rendered last;
+
+  public HttpVerticle(HttpSettings settings, SampleCache cache, CacheSnapshots snapshots,
+      BooleanSupplier ready) {
+    this.settings = settings;
+    this.cache = cache;
+    this.ready = ready;
+    registry.register(snapshots);
+  }
+
+  @Override
+  public Future<?> start() {
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(settings.host())
+        .setPort(settings.port())
+        .setCompressionSupported(true)
+        .setIdleTimeout(60);
+    return vertx.createHttpServer(options)
+        .requestHandler(this::handle)
+        .listen()
+        .onSuccess(s -> server = s);
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  /** The port actually bound (useful with port 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private void handle(HttpServerRequest req) {
+    if (req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD) {
+      req.response().setStatusCode(405).putHeader("Allow", "GET, HEAD").end();
+      return;
+    }
+    switch (req.path()) {
+      case "/metrics" -> metrics(req);
+      case "/healthz" -> text(req, 200, "ok\n");
+      case "/readyz" -> {
+        if (ready.getAsBoolean()) {
+          text(req, 200, "ready\n");
+        } else {
+          text(req, 503, "first round of samples not done yet\n");
+        }
+      }
+      case "/api/targets" -> req.response()
+          .putHeader("Content-Type", "application/json")
+          .end(targetsJson().encodePrettily());
+      case "/" -> req.response().putHeader("Content-Type", "text/html; charset=utf-8")
+          .end("<html><head><title>drwatch</title></head><body><h1>drwatch</h1><ul>"
+              + "<li><a href=\"/metrics\">/metrics</a></li><li><a href=\"/api/targets\">/api/targets</a></li>"
+              + "<li><a href=\"/healthz\">/healthz</a></li><li><a href=\"/readyz\">/readyz</a></li>"
+              + "</ul></body></html>\n");
+      default -> text(req, 404, "not found\n");
+    }
+  }
+
+  private void metrics(HttpServerRequest req) {
+    String accept = req.getHeader("Accept");
+    vertx.executeBlocking(() -> render(accept), false).onComplete(ar -> {
+      if (ar.failed()) {
+        text(req, 500, "exposition failed: " + ar.cause().getMessage() + "\n");
+        return;
+      }
+      Rendered r = ar.result();
+      req.response().putHeader("Content-Type", r.contentType()).end(r.body());
+    });
+  }
+
+  private Rendered render(String accept) throws IOException {
+    MetricSnapshots snapshots = registry.scrape();
+    ExpositionFormatWriter writer = formats.findWriter(accept);
+    if (!writer.isAvailable()) {
+      writer = formats.getPrometheusTextFormatWriter();
+    }
+    Rendered previous = last;
+    if (previous != null && previous.snapshots() == snapshots
+        && previous.contentType().equals(writer.getContentType())) {
+      return previous;
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
+    writer.write(out, snapshots);
+    Rendered r = new Rendered(snapshots, writer.getContentType(), Buffer.buffer(out.toByteArray()));
+    last = r;
+    return r;
+  }
+
+  private JsonObject targetsJson() {
+    SampleCache.View view = cache.view();
+    JsonArray targets = new JsonArray();
+    for (TargetStatus t : view.targets()) {
+      JsonObject o = new JsonObject()
+          .put("name", t.name())
+          .put("cluster", t.cluster())
+          .put("labels", new JsonObject(new java.util.TreeMap<>(t.labels())))
+          .put("url", t.url())
+          .put("up", t.up())
+          .put("last_probe", t.lastProbeAt() == null ? null : t.lastProbeAt().toString())
+          .put("last_up", t.lastUpAt() == null ? null : t.lastUpAt().toString())
+          .put("last_error", t.lastError())
+          .put("open_connections", t.openConnections());
+      ServerInfo s = t.server();
+      if (s != null) {
+        o.put("flavor", s.flavor().label())
+            .put("version", s.version())
+            .put("version_num", s.versionNum())
+            .put("role", s.role())
+            .put("timeline", s.timeline())
+            .put("system_identifier", s.systemIdentifier());
+      }
+      JsonArray collectors = new JsonArray();
+      for (CollectorResult r : view.results()) {
+        if (r.target().equals(t.name())) {
+          collectors.add(new JsonObject()
+              .put("name", r.collector())
+              .put("success", r.success())
+              .put("last_run", r.finishedAt().toString())
+              .put("last_success", r.lastSuccessAt() == null ? null : r.lastSuccessAt().toString())
+              .put("duration_seconds", r.durationSeconds())
+              .put("series", r.samples().size())
+              .put("error", r.error()));
+        }
+      }
+      o.put("collectors", collectors);
+      targets.add(o);
+    }
+    return new JsonObject().put("targets", targets);
+  }
+
+  private static void text(HttpServerRequest req, int status, String body) {
+    req.response().setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8").end(body);
+  }
+}

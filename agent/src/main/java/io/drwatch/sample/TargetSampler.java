@@ -1,0 +1,206 @@
+package io.drwatch.sample;
+
+import io.drwatch.collect.Db;
+import io.drwatch.collect.Sample;
+import io.drwatch.config.Defaults;
+import io.drwatch.config.Redact;
+import io.drwatch.config.TargetSettings;
+import io.drwatch.target.ConnectionPool;
+import io.drwatch.target.ServerDetector;
+import io.drwatch.target.ServerInfo;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Blocking sampling work for one target: probe (detect the server) and run one collector. Callers
+ * decide when; this class decides what the cache and the log say. It logs state changes once
+ * (up/down, role, timeline, a collector starting or stopping to fail), not every failed sample.
+ */
+public final class TargetSampler implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TargetSampler.class);
+
+  private final TargetSettings settings;
+  private final Defaults defaults;
+  private final List<Schedule> schedules;
+  private final ConnectionPool pool;
+  private final SampleCache cache;
+  private final Clock clock;
+  private final ServerDetector detector = new ServerDetector();
+  private final Map<String, String> failingCollectors = new ConcurrentHashMap<>();
+  private final Map<String, Instant> lastSuccess = new ConcurrentHashMap<>();
+  private final Set<String> warned = ConcurrentHashMap.newKeySet();
+  private final Map<String, Long> errorCounts = new ConcurrentHashMap<>();
+
+  private volatile boolean up;
+  private volatile boolean probed;
+  private volatile ServerInfo server;
+  private volatile String lastError;
+  private volatile Instant lastUpAt;
+
+  public TargetSampler(TargetSettings settings, Defaults defaults, List<Schedule> schedules,
+      SampleCache cache, Clock clock) {
+    this.settings = settings;
+    this.defaults = defaults;
+    this.schedules = List.copyOf(schedules);
+    this.cache = cache;
+    this.clock = clock;
+    this.pool = new ConnectionPool(settings, defaults, Schedule.longestTimeout(schedules, defaults));
+    publishStatus(clock.instant());
+  }
+
+  public TargetSettings settings() {
+    return settings;
+  }
+
+  public List<Schedule> schedules() {
+    return schedules;
+  }
+
+  public boolean isUp() {
+    return up;
+  }
+
+  public ServerInfo server() {
+    return server;
+  }
+
+  /** Detects the server; returns whether it answered. */
+  public boolean probe() {
+    Instant started = clock.instant();
+    try (Connection c = pool.borrow()) {
+      ServerInfo found = detector.detect(new Db(c, defaults.timeout()), settings.flavor());
+      ServerInfo before = server;
+      server = found;
+      lastError = null;
+      lastUpAt = clock.instant();
+      if (!up) {
+        LOG.info("target {} is up: {} {} ({}, timeline {})", settings.name(), found.flavor().label(),
+            found.version(), found.role(), found.timeline());
+      } else if (before != null && !before.role().equals(found.role())) {
+        LOG.warn("target {} changed role: {} -> {}", settings.name(), before.role(), found.role());
+      } else if (before != null && !Objects.equals(before.timeline(), found.timeline())) {
+        LOG.warn("target {} changed timeline: {} -> {}", settings.name(), before.timeline(), found.timeline());
+      }
+      up = true;
+      return true;
+    } catch (SQLException | RuntimeException e) {
+      String reason = describe(e);
+      if (up || !probed || !reason.equals(lastError)) {
+        LOG.warn("target {} is down: {}", settings.name(), reason);
+      }
+      up = false;
+      lastError = reason;
+      // Numbers from before the outage are no longer current; only self metrics stay.
+      cache.clearResults(settings.name());
+      return false;
+    } finally {
+      probed = true;
+      publishStatus(started);
+    }
+  }
+
+  /**
+   * Runs one collector if it applies to the detected server. Returns false when the failure looks
+   * like a lost connection, so the caller can probe at once.
+   */
+  public boolean collect(Schedule schedule) {
+    String name = schedule.collector().name();
+    ServerInfo s = server;
+    if (!up || s == null) {
+      return true;
+    }
+    if (!schedule.collector().appliesTo(s)) {
+      cache.removeResult(settings.name(), name); // e.g. the standby collector after a promotion
+      return true;
+    }
+    long t0 = System.nanoTime();
+    Instant now;
+    try (Connection c = pool.borrow()) {
+      Db db = new Db(c, schedule.timeout());
+      List<Sample> samples = schedule.collector().collect(db, s);
+      now = clock.instant();
+      lastSuccess.put(name, now);
+      for (String w : db.warnings()) {
+        if (warned.add(name + "\u0000" + w)) {
+          LOG.warn("target {} collector {}: {}", settings.name(), name, w);
+        }
+      }
+      if (failingCollectors.remove(name) != null) {
+        LOG.info("target {} collector {} recovered", settings.name(), name);
+      }
+      cache.putResult(new CollectorResult(settings.name(), name, true, samples, now,
+          seconds(t0), null, now, errorCounts.getOrDefault(name, 0L), staleAfter(schedule)));
+      return true;
+    } catch (SQLException | RuntimeException e) {
+      now = clock.instant();
+      String reason = describe(e);
+      long errors = errorCounts.merge(name, 1L, Long::sum);
+      String previous = failingCollectors.put(name, reason);
+      if (!reason.equals(previous)) {
+        LOG.warn("target {} collector {} failed: {}", settings.name(), name, reason);
+      }
+      cache.putResult(new CollectorResult(settings.name(), name, false, List.of(), now,
+          seconds(t0), reason, lastSuccess.get(name), errors, staleAfter(schedule)));
+      return !isConnectionLoss(e);
+    }
+  }
+
+  private Duration staleAfter(Schedule schedule) {
+    return schedule.interval().multipliedBy(defaults.staleAfterIntervals());
+  }
+
+  private void publishStatus(Instant at) {
+    cache.putStatus(new TargetStatus(settings.name(), settings.cluster(), settings.labels(),
+        Redact.url(settings.url()), up, server, lastError, probed ? at : null, lastUpAt,
+        pool.openConnections()));
+  }
+
+  private static double seconds(long t0) {
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  private static boolean isConnectionLoss(Throwable e) {
+    if (e instanceof SQLTransientConnectionException) {
+      return true;
+    }
+    return e instanceof SQLException se && se.getSQLState() != null && se.getSQLState().startsWith("08");
+  }
+
+  /** One line, no stack trace, no secret: what an operator needs to act. */
+  String describe(Throwable e) {
+    Throwable root = e;
+    StringBuilder b = new StringBuilder();
+    while (root != null) {
+      String m = root.getMessage();
+      if (m != null && !m.isBlank() && b.indexOf(m) < 0) {
+        if (b.length() > 0) {
+          b.append(": ");
+        }
+        b.append(m.strip().replace('\n', ' '));
+      }
+      root = root.getCause() == root ? null : root.getCause();
+    }
+    if (e instanceof SQLException se && se.getSQLState() != null) {
+      b.append(" [SQLSTATE ").append(se.getSQLState()).append(']');
+    }
+    String text = b.length() == 0 ? e.getClass().getSimpleName() : b.toString();
+    return Redact.text(text, settings.password());
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+}
