@@ -409,7 +409,7 @@ public final class ConfigLoader {
   }
 
   private int port(Config c, String key, String path) {
-    return integer(c, key, path, 1, 65535);
+    return integer(c, key, path, 0, 65535); // 0: any free port (tests)
   }
 
   private Duration duration(Config c, String key, String path) {
