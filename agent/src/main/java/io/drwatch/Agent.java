@@ -154,6 +154,7 @@ public final class Agent implements AutoCloseable {
   /** Stops HTTP first, then sampling, then pools, then Vert.x; each step is bounded. */
   @Override
   public void close() {
+    samplers.forEach(TargetSampler::markClosing);
     try {
       vertx.undeploy(vertx.deploymentIDs().iterator().next()).await(5, TimeUnit.SECONDS);
     } catch (Exception e) {

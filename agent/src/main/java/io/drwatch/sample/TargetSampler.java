@@ -43,6 +43,7 @@ public final class TargetSampler implements AutoCloseable {
   private final Set<String> warned = ConcurrentHashMap.newKeySet();
   private final Map<String, Long> errorCounts = new ConcurrentHashMap<>();
 
+  private volatile boolean closing;
   private volatile boolean up;
   private volatile boolean probed;
   private volatile ServerInfo server;
@@ -96,6 +97,9 @@ public final class TargetSampler implements AutoCloseable {
       up = true;
       return true;
     } catch (SQLException | RuntimeException e) {
+      if (closing) {
+        return false;
+      }
       String reason = describe(e);
       if (up || !probed || !reason.equals(lastError)) {
         LOG.warn("target {} is down: {}", settings.name(), reason);
@@ -148,7 +152,8 @@ public final class TargetSampler implements AutoCloseable {
       String reason = describe(e);
       long errors = errorCounts.merge(name, 1L, Long::sum);
       String previous = failingCollectors.put(name, reason);
-      if (!reason.equals(previous)) {
+      // A lost connection is reported once, as the target going down, not once per collector.
+      if (!reason.equals(previous) && !closing && !isConnectionLoss(e)) {
         LOG.warn("target {} collector {} failed: {}", settings.name(), name, reason);
       }
       cache.putResult(new CollectorResult(settings.name(), name, false, List.of(), now,
@@ -180,7 +185,9 @@ public final class TargetSampler implements AutoCloseable {
 
   /** One line, no stack trace, no secret: what an operator needs to act. */
   String describe(Throwable e) {
-    Throwable root = e;
+    // The pool's "connection is not available" wrapper says less than the driver error it wraps.
+    Throwable first = e instanceof SQLTransientConnectionException && e.getCause() != null ? e.getCause() : e;
+    Throwable root = first;
     StringBuilder b = new StringBuilder();
     while (root != null) {
       String m = root.getMessage();
@@ -192,15 +199,22 @@ public final class TargetSampler implements AutoCloseable {
       }
       root = root.getCause() == root ? null : root.getCause();
     }
-    if (e instanceof SQLException se && se.getSQLState() != null) {
+    Throwable stateful = first instanceof SQLException ? first : e;
+    if (stateful instanceof SQLException se && se.getSQLState() != null) {
       b.append(" [SQLSTATE ").append(se.getSQLState()).append(']');
     }
     String text = b.length() == 0 ? e.getClass().getSimpleName() : b.toString();
     return Redact.text(text, settings.password());
   }
 
+  /** Called before in-flight runs are interrupted at shutdown, so they end without noise. */
+  public void markClosing() {
+    closing = true;
+  }
+
   @Override
   public void close() {
+    closing = true;
     pool.close();
   }
 }
