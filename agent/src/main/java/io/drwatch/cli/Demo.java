@@ -87,9 +87,13 @@ final class Demo {
 
   private static void writeLoad(PgSandbox sandbox, CountDownLatch stop) {
     try {
-      while (!stop.await(1, TimeUnit.SECONDS)) {
+      for (int second = 1; !stop.await(1, TimeUnit.SECONDS); second++) {
         try {
           sandbox.write(200);
+          if (second % 10 == 0) {
+            // close a segment now and then so archiving shows movement, as archive_timeout would
+            sandbox.primary().sql("SELECT pg_switch_wal()");
+          }
         } catch (RuntimeException e) {
           // the sandbox is shutting down, or the user is experimenting with it
         }
