@@ -22,7 +22,8 @@ public final class CoreFamilies {
       "cluster");
   /** Also carries the target's configured free-form labels (region, …) beyond those declared. */
   public static final MetricFamily TARGET_INFO = info("drwatch_target_info",
-      "Detected flavor, version, role and system identifier of the target, plus its configured labels.",
+      "Cluster, detected flavor, version, role and system identifier of the target, plus its "
+          + "configured free-form labels.",
       "cluster", "flavor", "version", "role", "system_identifier");
   public static final MetricFamily TARGET_LAST_UP = gauge("drwatch_target_last_up_timestamp_seconds",
       "When the target last answered a probe.", "cluster");

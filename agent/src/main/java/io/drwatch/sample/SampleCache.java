@@ -45,11 +45,30 @@ public final class SampleCache {
     }
   }
 
-  /** Drops a target's collector results (it went down: its last numbers are no longer current). */
-  public void clearResults(String target) {
-    if (results.keySet().removeIf(k -> k.target().equals(target))) {
+  /**
+   * The target went down: its collectors' database samples leave the output at once (they are no
+   * longer current), while each collector's health series stay, failed, with their last success.
+   * {@code collector} null means every collector of the target.
+   */
+  public void markFailed(String target, String collector, String reason, Instant at) {
+    boolean changed = false;
+    for (Map.Entry<Key, CollectorResult> e : results.entrySet()) {
+      Key k = e.getKey();
+      if (!k.target().equals(target) || (collector != null && !k.collector().equals(collector))) {
+        continue;
+      }
+      CollectorResult r = e.getValue();
+      results.put(k, new CollectorResult(r.target(), r.collector(), false, List.of(), at, 0, reason,
+          r.lastSuccessAt(), r.errorsTotal(), r.staleAfter()));
+      changed = true;
+    }
+    if (changed) {
       version.incrementAndGet();
     }
+  }
+
+  private void clearResults(String target) {
+    results.keySet().removeIf(k -> k.target().equals(target));
   }
 
   public void removeTarget(String target) {

@@ -13,8 +13,10 @@ import java.util.List;
 public record Schedule(Collector collector, Duration interval, Duration timeout) {
 
   /**
-   * Precedence: the target's per-collector override, then the target's interval/timeout, then the
-   * collector's own default interval, then {@code defaults}.
+   * Interval: the target's per-collector override; else the target's interval (or
+   * {@code defaults.interval}), but never faster than the collector's own default, which marks
+   * collectors whose data changes slowly. Timeout: per-collector override, target, defaults; never
+   * longer than the interval.
    */
   public static List<Schedule> forTarget(TargetSettings t, Defaults d, CollectorRegistry registry) {
     List<Schedule> out = new ArrayList<>();
@@ -25,7 +27,11 @@ public record Schedule(Collector collector, Duration interval, Duration timeout)
       if (!enabled) {
         continue;
       }
-      Duration interval = first(o == null ? null : o.interval(), t.interval(), c.defaultInterval(), d.interval());
+      Duration base = first(t.interval(), d.interval());
+      if (c.defaultInterval() != null && c.defaultInterval().compareTo(base) > 0) {
+        base = c.defaultInterval();
+      }
+      Duration interval = first(o == null ? null : o.interval(), base);
       Duration timeout = first(o == null ? null : o.timeout(), t.timeout(), d.timeout());
       if (timeout.compareTo(interval) > 0) {
         timeout = interval;

@@ -75,8 +75,9 @@ public final class Scheduler implements AutoCloseable {
   }
 
   /**
-   * Each collector loops for the life of the agent; while its target is down a tick costs a timer,
-   * not a query, and the first tick after the probe sees the target again samples as usual.
+   * Each collector loops for the life of the agent; while its target is down a tick costs a timer
+   * and a cache write, not a query, and the first tick after the probe sees the target again
+   * samples as usual.
    */
   private void startCollectors(TargetSampler t, boolean up) {
     List<Schedule> schedules = t.schedules();
@@ -96,11 +97,7 @@ public final class Scheduler implements AutoCloseable {
 
   private void collect(TargetSampler t, Schedule s, Runnable afterRun) {
     Duration next = s.interval().plus(jitter(s.interval().dividedBy(20)));
-    if (!t.isUp()) {
-      afterRun.run();
-      arm(next, () -> collect(t, s, () -> { }));
-      return;
-    }
+    // While the target is down, collect() runs no SQL: it only keeps the collector's health current.
     worker.executeBlocking(() -> t.collect(s), false).onComplete(ar -> {
       afterRun.run();
       if (ar.succeeded() && !ar.result()) {

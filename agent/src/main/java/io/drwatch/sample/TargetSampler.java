@@ -106,8 +106,8 @@ public final class TargetSampler implements AutoCloseable {
       }
       up = false;
       lastError = reason;
-      // Numbers from before the outage are no longer current; only self metrics stay.
-      cache.clearResults(settings.name());
+      // Numbers from before the outage are no longer current; only collector health stays.
+      cache.markFailed(settings.name(), null, "target down: " + reason, clock.instant());
       return false;
     } finally {
       probed = true;
@@ -123,6 +123,9 @@ public final class TargetSampler implements AutoCloseable {
     String name = schedule.collector().name();
     ServerInfo s = server;
     if (!up || s == null) {
+      // No query while down; keep this collector's health series current rather than stale.
+      String why = lastError;
+      cache.markFailed(settings.name(), name, "target down" + (why == null ? "" : ": " + why), clock.instant());
       return true;
     }
     if (!schedule.collector().appliesTo(s)) {

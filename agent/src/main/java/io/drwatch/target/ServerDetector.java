@@ -26,6 +26,8 @@ public final class ServerDetector {
                   ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int
              END::bigint AS timeline,
              extract(epoch FROM pg_postmaster_start_time())::float8 AS started,
+             (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
+               OR pg_has_role(current_user, 'pg_read_all_stats', 'USAGE') AS reads_all_stats,
              (SELECT string_agg(extname, ',') FROM pg_extension) AS extensions""";
 
   public ServerInfo detect(Db db, Flavor configured) throws SQLException {
@@ -47,7 +49,7 @@ public final class ServerDetector {
     }
     return new ServerInfo(Flavor.POSTGRESQL, r.lng("version_num").intValue(), r.string("version"),
         r.bool("in_recovery"), r.lng("timeline"), r.string("system_identifier"), r.dbl("started"),
-        extensions);
+        Boolean.TRUE.equals(r.bool("reads_all_stats")), extensions);
   }
 
   /** CockroachDB detail (node id, cluster id, liveness) belongs to its own collectors. */
@@ -65,6 +67,6 @@ public final class ServerDetector {
         num = 0;
       }
     }
-    return new ServerInfo(Flavor.COCKROACHDB, num, v, false, null, null, null, Set.of());
+    return new ServerInfo(Flavor.COCKROACHDB, num, v, false, null, null, null, true, Set.of());
   }
 }

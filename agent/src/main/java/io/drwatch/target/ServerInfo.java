@@ -9,6 +9,8 @@ import java.util.Set;
  * @param timeline current timeline: from the WAL file name on a primary, received_tli on a
  *     streaming standby, else the last checkpoint's; null when unknown
  * @param systemIdentifier pg_control system identifier as unsigned decimal text (exceeds 2^53)
+ * @param readsAllStats whether the session sees other roles' activity and replication details
+ *     (superuser or pg_read_all_stats, which pg_monitor includes)
  * @param extensions extensions installed in the connected database
  */
 public record ServerInfo(
@@ -19,6 +21,7 @@ public record ServerInfo(
     Long timeline,
     String systemIdentifier,
     Double postmasterStartSeconds,
+    boolean readsAllStats,
     Set<String> extensions) {
 
   public ServerInfo {

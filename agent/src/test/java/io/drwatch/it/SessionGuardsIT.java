@@ -104,4 +104,24 @@ class SessionGuardsIT {
       assertEquals("2", count);
     }
   }
+
+  @Test
+  void withoutPgMonitorCollectorsSayWhatTheyCannotSeeInsteadOfGuessing() {
+    pg.primary().sql("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'plain') "
+        + "THEN CREATE ROLE plain LOGIN; END IF; END $$");
+    String hocon = "drwatch { targets = [ { name = p, url = \"" + pg.primary().jdbcUrl()
+        + "\", user = plain, no-password = true } ] }";
+    AgentConfig plain = new io.drwatch.config.ConfigLoader(io.drwatch.collect.CollectorRegistry.builtIn().names(),
+        System::getenv).loadString(hocon, "plain.conf");
+    try (Watch watch = new Watch(plain)) {
+      watch.round();
+      var sync = watch.result("p", "sync_replication").orElseThrow();
+      assertTrue(!sync.success() && sync.error().contains("grant pg_monitor"), String.valueOf(sync.error()));
+      // the archiver still reports its counters, but no backlog it cannot see
+      assertTrue(watch.result("p", "archiver").orElseThrow().success());
+      assertTrue(watch.value("p", "pg_archiver_archived_total").isPresent());
+      assertTrue(watch.value("p", "pg_archiver_ready_files").isEmpty());
+      assertTrue(watch.result("p", "wal").orElseThrow().success());
+    }
+  }
 }

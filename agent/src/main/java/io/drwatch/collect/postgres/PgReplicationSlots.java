@@ -27,15 +27,16 @@ public final class PgReplicationSlots implements Collector {
   static final MetricFamily RETAINED = gauge("pg_replication_slot_retained_bytes",
       "WAL kept on disk for the slot: current position minus restart_lsn.", "slot_name", "slot_type");
   static final MetricFamily SAFE_WAL = gauge("pg_replication_slot_safe_wal_size_bytes",
-      "WAL that can still be written before the slot is lost (NULL, so absent, when "
-          + "max_slot_wal_keep_size = -1).", "slot_name", "slot_type");
+      "WAL that can still be written before the slot is lost; may be negative; absent when "
+          + "max_slot_wal_keep_size = -1 or the slot is already lost.", "slot_name", "slot_type");
   static final MetricFamily WAL_STATUS = gauge("pg_replication_slot_wal_status",
       "1 for the slot's current wal_status (reserved, extended, unreserved, lost), 0 for the others.",
       "slot_name", "slot_type", "wal_status");
   static final MetricFamily CONFIRMED_LAG = gauge("pg_replication_slot_confirmed_flush_lag_bytes",
       "Logical slots: current position minus confirmed_flush_lsn.", "slot_name", "slot_type");
   static final MetricFamily CONFLICTING = gauge("pg_replication_slot_conflicting",
-      "Logical slots (16+): 1 when the slot conflicts with recovery and was invalidated.",
+      "16+, logical slots: 1 when invalidated by a recovery conflict (17+: only rows_removed or "
+          + "wal_level_insufficient).",
       "slot_name", "slot_type");
   static final MetricFamily INACTIVE_SINCE = gauge("pg_replication_slot_inactive_since_timestamp_seconds",
       "17+: when the slot became inactive (absent while in use).", "slot_name", "slot_type");

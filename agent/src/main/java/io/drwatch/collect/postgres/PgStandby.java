@@ -48,7 +48,7 @@ public final class PgStandby implements Collector {
              END::float8 AS replay_delay,
              extract(epoch FROM pg_last_xact_replay_timestamp())::float8 AS last_replay,
              %s AS paused,
-             r.status, r.sender_host, r.sender_port::text AS sender_port, r.slot_name,
+             r.pid AS receiver_pid, r.status, r.sender_host, r.sender_port::text AS sender_port, r.slot_name,
              pg_wal_lsn_diff(r.latest_end_lsn, pg_last_wal_replay_lsn())::float8 AS upstream_lag,
              extract(epoch FROM r.last_msg_receipt_time)::float8 AS last_message
       FROM (SELECT 1) one LEFT JOIN pg_stat_wal_receiver r ON true""";
@@ -77,13 +77,21 @@ public final class PgStandby implements Collector {
 
   @Override
   public List<Sample> collect(Db db, ServerInfo server) throws SQLException {
-    return map(db.queryOne(sql(server.majorVersion())).orElseThrow());
+    Row row = db.queryOne(sql(server.majorVersion())).orElseThrow();
+    if (row.get("receiver_pid") != null && row.get("status") == null) {
+      db.warn("pg_stat_wal_receiver details are hidden from this role (grant pg_monitor): "
+          + "no streaming state or upstream");
+    }
+    return map(row);
   }
 
   static List<Sample> map(Row r) {
     Samples out = new Samples();
     String status = r.string("status");
-    out.flag(STREAMING, "streaming".equals(status));
+    boolean hidden = r.has("receiver_pid") && r.get("receiver_pid") != null && status == null;
+    if (!hidden) { // a receiver we cannot see is not the same as one that is not streaming
+      out.flag(STREAMING, "streaming".equals(status));
+    }
     if (status != null) {
       out.info(RECEIVER_INFO, status, r.string("sender_host"), r.string("sender_port"),
           r.string("slot_name"));

@@ -29,8 +29,8 @@ public final class PgStatReplication implements Collector {
       "WAL bytes between this server's current position and the standby's position at each stage.",
       "application_name", "stage");
   static final MetricFamily LAG_SECONDS = gauge("pg_replication_lag_seconds",
-      "Time the standby's write/flush/replay lags behind (pg_stat_replication *_lag); 0 while a "
-          + "streaming standby is caught up and the server reports NULL.",
+      "Time the standby's write/flush/replay lags behind (pg_stat_replication *_lag); reads 0 when "
+          + "a streaming standby reports NULL, which the server does once it is caught up and idle.",
       "application_name", "stage");
   static final MetricFamily SYNC_PRIORITY = gauge("pg_replication_sync_priority",
       "Priority for being chosen as synchronous standby (0 = asynchronous).", "application_name");

@@ -26,7 +26,8 @@ public final class PgSyncReplication implements Collector {
   static final MetricFamily CONNECTED = gauge("pg_replication_sync_standbys_connected",
       "Connected standbys that qualify as synchronous candidates (streaming, listed, valid flush).");
   static final MetricFamily WOULD_BLOCK = gauge("pg_replication_commits_would_block",
-      "1 when fewer synchronous candidates are connected than required, so commits wait.");
+      "1 when synchronous_standby_names requires more qualifying standbys than are connected and "
+          + "synchronous_commit (as the server default) is remote_write, on or remote_apply, so commits wait.");
   static final MetricFamily WAITING = gauge("pg_replication_syncrep_waiting_sessions",
       "Sessions waiting right now for synchronous replication (wait_event SyncRep).");
   static final MetricFamily CONFIG = info("pg_replication_sync_config_info",
@@ -63,10 +64,10 @@ public final class PgSyncReplication implements Collector {
   @Override
   public List<Sample> collect(Db db, ServerInfo server) throws SQLException {
     Row row = db.queryOne(SQL).orElseThrow();
-    if (row.lng("hidden") > 0) {
+    if (!server.readsAllStats() || row.lng("hidden") > 0) {
       throw new SQLException(
-          "pg_stat_replication details are hidden from this role, so sync candidates cannot be "
-              + "counted; grant pg_monitor", "42501");
+          "walsender and session details are hidden from this role, so sync candidates and "
+              + "waiting commits cannot be counted; grant pg_monitor", "42501");
     }
     return map(row);
   }
