@@ -1,0 +1,73 @@
+package io.drwatch.target;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.drwatch.config.Defaults;
+import io.drwatch.config.TargetSettings;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+
+/**
+ * The small pool that is a target's only way in. Every session is read-only, named
+ * {@code drwatch}, and bounded by statement, lock and idle-in-transaction timeouts set at connect;
+ * socket and connect timeouts bound a server that stops answering (SIGSTOP, network partition).
+ */
+public final class ConnectionPool implements AutoCloseable {
+
+  private final HikariDataSource dataSource;
+
+  public ConnectionPool(TargetSettings target, Defaults defaults, Duration statementTimeout) {
+    HikariConfig hc = new HikariConfig();
+    hc.setPoolName("drwatch-" + target.name());
+    hc.setJdbcUrl(target.url());
+    hc.setUsername(target.user());
+    if (target.password() != null) {
+      hc.setPassword(target.password().reveal());
+    }
+    hc.setMaximumPoolSize(defaults.maxConnections());
+    hc.setMinimumIdle(0);
+    hc.setIdleTimeout(Math.max(10_000, 4 * statementTimeout.toMillis()));
+    hc.setMaxLifetime(30 * 60_000L);
+    hc.setConnectionTimeout(Math.max(250, defaults.connectTimeout().toMillis()));
+    hc.setValidationTimeout(Math.max(250, Math.min(defaults.connectTimeout().toMillis(), 5_000)));
+    // Start even while the database is down; each borrow retries the connection.
+    hc.setInitializationFailTimeout(-1);
+    hc.setAutoCommit(true);
+    hc.setReadOnly(true);
+    hc.setConnectionInitSql(String.join("; ",
+        "SET default_transaction_read_only = on",
+        "SET statement_timeout = " + statementTimeout.toMillis(),
+        "SET lock_timeout = " + defaults.lockTimeout().toMillis(),
+        "SET idle_in_transaction_session_timeout = " + defaults.idleInTransactionTimeout().toMillis()));
+    hc.addDataSourceProperty("ApplicationName", "drwatch");
+    hc.addDataSourceProperty("connectTimeout", seconds(defaults.connectTimeout()));
+    hc.addDataSourceProperty("loginTimeout", seconds(defaults.connectTimeout()));
+    // Last resort when a cancel cannot reach a frozen server: the socket read gives up.
+    hc.addDataSourceProperty("socketTimeout", seconds(statementTimeout.multipliedBy(2).plusSeconds(5)));
+    hc.addDataSourceProperty("cancelSignalTimeout", seconds(defaults.connectTimeout()));
+    hc.addDataSourceProperty("tcpKeepAlive", "true");
+    // Prepared statements on the server would pin plans per session; monitoring SQL is cheap to plan.
+    hc.addDataSourceProperty("prepareThreshold", "0");
+    this.dataSource = new HikariDataSource(hc);
+  }
+
+  private static String seconds(Duration d) {
+    return Long.toString(Math.max(1, (d.toMillis() + 999) / 1000));
+  }
+
+  public Connection borrow() throws SQLException {
+    return dataSource.getConnection();
+  }
+
+  /** Connections currently open to the server (for tests and /api/targets). */
+  public int openConnections() {
+    var mx = dataSource.getHikariPoolMXBean();
+    return mx == null ? 0 : mx.getTotalConnections();
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+  }
+}
