@@ -45,6 +45,7 @@ public final class ConfigLoader {
       "version", "role", "system_identifier", "collector");
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
   private static final Pattern LABEL = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
+  private static final Pattern UNITLESS = Pattern.compile("\\s*[-+]?[0-9.]+([eE][-+]?[0-9]+)?\\s*");
 
   private final Set<String> collectorNames;
   private final Function<String, String> env;
@@ -61,6 +62,7 @@ public final class ConfigLoader {
   }
 
   public AgentConfig load(Path path) {
+    problems.clear();
     file = path.toString();
     if (!Files.isRegularFile(path)) {
       throw new ConfigException(List.of(new ConfigProblem(file, "-", "no such config file")));
@@ -75,6 +77,7 @@ public final class ConfigLoader {
   }
 
   public AgentConfig loadString(String hocon, String name) {
+    problems.clear();
     file = name;
     Config user;
     try {
@@ -415,7 +418,9 @@ public final class ConfigLoader {
   private Duration duration(Config c, String key, String path) {
     try {
       ConfigValue v = c.getValue(key);
-      if (v.valueType() == ConfigValueType.NUMBER) {
+      // A quoted number ("60") would silently mean milliseconds, like a bare one.
+      if (v.valueType() == ConfigValueType.NUMBER
+          || (v.valueType() == ConfigValueType.STRING && UNITLESS.matcher(c.getString(key)).matches())) {
         problem(v, path, "needs a unit, e.g. 15s or 500ms");
         return null;
       }

@@ -6,8 +6,9 @@ import java.util.regex.Pattern;
 public final class Redact {
 
   private static final Pattern URL_PASSWORD =
-      Pattern.compile("(?i)([?&;]password=)[^&;]*");
-  private static final Pattern USERINFO = Pattern.compile("(//[^/:@?]+):[^@/?]*@");
+      Pattern.compile("(?i)([?&;](?:ssl)?password=)[^&;]*"); // sslpassword: pgjdbc's client-key password
+  // Greedy up to the last '@' of the authority, so a password containing '@' is masked whole.
+  private static final Pattern USERINFO = Pattern.compile("(//[^/:@?]+):[^/?]*@");
   private static final Pattern CONNINFO_PASSWORD =
       Pattern.compile("(?i)(password\\s*=\\s*)('(?:[^'\\\\]|\\\\.)*'|\\S+)");
 

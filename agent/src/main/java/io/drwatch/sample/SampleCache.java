@@ -99,8 +99,12 @@ public final class SampleCache {
 
   /** The earliest instant at which some cached result turns stale (exposition must rebuild then). */
   public Instant nextStaleAt() {
+    Instant now = clock.instant();
     Instant next = Instant.MAX;
     for (CollectorResult cr : results.values()) {
+      if (cr.isStale(now)) {
+        continue; // already out of the view: its stale time is past and would force a rebuild per scrape
+      }
       Instant at = cr.finishedAt().plus(cr.staleAfter());
       if (at.isBefore(next)) {
         next = at;

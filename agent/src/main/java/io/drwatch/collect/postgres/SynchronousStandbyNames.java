@@ -79,10 +79,12 @@ public record SynchronousStandbyNames(Method method, int numSync, List<String> n
       return pos < s.length() && Character.isDigit(s.charAt(pos));
     }
 
+    /** The identifier at pos, whole (longest match, as the server's scanner: "first1" is a name). */
     String peekWord() {
       skipSpace();
       int end = pos;
-      while (end < s.length() && Character.isLetter(s.charAt(end))) {
+      while (end < s.length() && (Character.isLetterOrDigit(s.charAt(end))
+          || s.charAt(end) == '_' || s.charAt(end) == '$')) {
         end++;
       }
       return end == pos ? null : s.substring(pos, end);
