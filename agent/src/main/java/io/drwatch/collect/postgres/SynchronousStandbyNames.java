@@ -32,29 +32,25 @@ public record SynchronousStandbyNames(Method method, int numSync, List<String> n
       return OFF;
     }
     Lexer lx = new Lexer(value);
-    Method method = Method.FIRST;
-    int num = 1;
     String first = lx.peekWord();
     if (first != null && (first.equalsIgnoreCase("FIRST") || first.equalsIgnoreCase("ANY"))
         && lx.wordFollowedByNumber()) {
       lx.word();
-      method = first.equalsIgnoreCase("ANY") ? Method.ANY : Method.FIRST;
-      num = lx.number();
-      lx.expect('(');
-      List<String> names = lx.nameList();
-      lx.expect(')');
-      lx.end();
-      return new SynchronousStandbyNames(method, num, names);
+      return parenthesized(lx, first.equalsIgnoreCase("ANY") ? Method.ANY : Method.FIRST);
     }
     if (lx.peekIsDigit()) {
-      num = lx.number();
-      lx.expect('(');
-      List<String> names = lx.nameList();
-      lx.expect(')');
-      lx.end();
-      return new SynchronousStandbyNames(method, num, names);
+      return parenthesized(lx, Method.FIRST); // "N (list)" is FIRST N
     }
     List<String> names = lx.nameList();
+    lx.end();
+    return new SynchronousStandbyNames(Method.FIRST, 1, names);
+  }
+
+  private static SynchronousStandbyNames parenthesized(Lexer lx, Method method) {
+    int num = lx.number();
+    lx.expect('(');
+    List<String> names = lx.nameList();
+    lx.expect(')');
     lx.end();
     return new SynchronousStandbyNames(method, num, names);
   }
