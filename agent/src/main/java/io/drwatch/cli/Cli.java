@@ -114,7 +114,7 @@ public final class Cli {
   }
 
   private AgentConfig load(CollectorRegistry registry, String file) {
-    return new ConfigLoader(registry.names(), System::getenv).load(Path.of(file));
+    return new ConfigLoader(registry, System::getenv).load(Path.of(file));
   }
 
   private static String option(List<String> args, String name) {

@@ -35,7 +35,7 @@ final class Demo {
         .standby("async1", PgSandbox.Sync.ASYNC)
         .start();
     CollectorRegistry registry = CollectorRegistry.builtIn();
-    AgentConfig config = new ConfigLoader(registry.names(), System::getenv)
+    AgentConfig config = new ConfigLoader(registry, System::getenv)
         .loadString(config(sandbox, port), "demo (generated)");
     Agent agent = Agent.start(config, registry);
     CountDownLatch stop = new CountDownLatch(1);

@@ -1,9 +1,11 @@
 package io.drwatch.collect;
 
+import com.typesafe.config.Config;
 import io.drwatch.target.ServerInfo;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A named group of metric families sampled together on a schedule. Implementations keep the SQL
@@ -27,4 +29,21 @@ public interface Collector {
   List<MetricFamily> families();
 
   List<Sample> collect(Db db, ServerInfo server) throws SQLException;
+
+  /**
+   * Collector-specific keys a target may set under {@code collectors { <name> { … } }} besides
+   * enabled, interval and timeout.
+   */
+  default Set<String> optionKeys() {
+    return Set.of();
+  }
+
+  /**
+   * This collector configured with a target's options (only keys from {@link #optionKeys()}).
+   * Called at config load, so a bad value fails there: throw IllegalArgumentException with a
+   * message naming the key.
+   */
+  default Collector configure(Config options) {
+    return this;
+  }
 }

@@ -42,6 +42,18 @@ public final class CollectorRegistry {
         new Entry(new PgDrSettings(), true)));
   }
 
+  /** A registry of exactly these collectors (tests; collectors defined in config). */
+  public static CollectorRegistry of(List<Entry> entries) {
+    return new CollectorRegistry(entries);
+  }
+
+  /** This registry plus more collectors; a name already taken is an error. */
+  public CollectorRegistry plus(List<Entry> more) {
+    List<Entry> all = new java.util.ArrayList<>(entries.values());
+    all.addAll(more);
+    return new CollectorRegistry(all);
+  }
+
   public List<Entry> entries() {
     return List.copyOf(entries.values());
   }

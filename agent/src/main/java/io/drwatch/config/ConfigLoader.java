@@ -8,6 +8,8 @@ import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import io.drwatch.collect.Collector;
+import io.drwatch.collect.CollectorRegistry;
 import io.drwatch.target.Flavor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -48,6 +50,7 @@ public final class ConfigLoader {
   private static final Pattern UNITLESS = Pattern.compile("\\s*[-+]?[0-9.]+([eE][-+]?[0-9]+)?\\s*");
 
   private final Set<String> collectorNames;
+  private final CollectorRegistry registry;
   private final Function<String, String> env;
   private final List<ConfigProblem> problems = new ArrayList<>();
   private String file = "<config>";
@@ -58,6 +61,14 @@ public final class ConfigLoader {
    */
   public ConfigLoader(Set<String> collectorNames, Function<String, String> env) {
     this.collectorNames = Set.copyOf(collectorNames);
+    this.registry = null;
+    this.env = env;
+  }
+
+  /** Validates collector options too, against each collector's {@code optionKeys()}. */
+  public ConfigLoader(CollectorRegistry registry, Function<String, String> env) {
+    this.collectorNames = Set.copyOf(registry.names());
+    this.registry = registry;
     this.env = env;
   }
 
@@ -347,15 +358,29 @@ public final class ConfigLoader {
         problem(e.getValue(), cpath, "must be an object { enabled, interval, timeout }");
         continue;
       }
-      unknownKeys(c, cpath, COLLECTOR_KEYS);
+      Collector known = registry == null ? null : registry.find(e.getKey()).orElseThrow().collector();
+      Set<String> allowed = new HashSet<>(COLLECTOR_KEYS);
+      if (known != null) {
+        allowed.addAll(known.optionKeys());
+      }
+      unknownKeys(c, cpath, allowed);
       Config cc = c.toConfig();
+      Collector configured = null;
+      Config options = CollectorSettings.options(cc);
+      if (known != null && !options.isEmpty() && allowed.containsAll(options.root().keySet())) {
+        try {
+          configured = known.configure(options);
+        } catch (IllegalArgumentException | com.typesafe.config.ConfigException ex) {
+          problem(c, cpath, ex.getMessage());
+        }
+      }
       Boolean enabled = cc.hasPath("enabled") ? bool(cc, "enabled", cpath + ".enabled") : null;
       Duration interval = cc.hasPath("interval") ? duration(cc, "interval", cpath + ".interval") : null;
       Duration timeout = cc.hasPath("timeout") ? duration(cc, "timeout", cpath + ".timeout") : null;
       if (interval != null && timeout != null && timeout.compareTo(interval) > 0) {
         problem(c.get("timeout"), cpath + ".timeout", "must not exceed the interval (" + interval + ")");
       }
-      out.put(e.getKey(), new CollectorSettings(enabled, interval, timeout));
+      out.put(e.getKey(), new CollectorSettings(enabled, interval, timeout, configured));
     }
     return out;
   }

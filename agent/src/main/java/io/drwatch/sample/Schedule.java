@@ -21,8 +21,8 @@ public record Schedule(Collector collector, Duration interval, Duration timeout)
   public static List<Schedule> forTarget(TargetSettings t, Defaults d, CollectorRegistry registry) {
     List<Schedule> out = new ArrayList<>();
     for (CollectorRegistry.Entry e : registry.entries()) {
-      Collector c = e.collector();
-      CollectorSettings o = t.collectors().get(c.name());
+      CollectorSettings o = t.collectors().get(e.collector().name());
+      Collector c = o != null && o.configured() != null ? o.configured() : e.collector();
       boolean enabled = o != null && o.enabled() != null ? o.enabled() : e.enabledByDefault();
       if (!enabled) {
         continue;
