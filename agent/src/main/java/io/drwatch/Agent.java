@@ -120,8 +120,9 @@ public final class Agent implements AutoCloseable {
         c.source(), c.http().host(), c.http().port(), c.defaults().interval(), c.defaults().timeout(),
         c.defaults().maxConnections());
     for (TargetSettings t : c.targets()) {
-      LOG.info("target {}: {} user={} password={} flavor={} labels={}{}", t.name(), Redact.url(t.url()),
+      LOG.info("target {}: {} user={} password={} flavor={} labels={}{}{}", t.name(), Redact.url(t.url()),
           t.user(), t.password() == null ? "none" : "****", t.flavor().label(), t.labels(),
+          t.allowUnsafeInternals() ? " cockroach.allow-unsafe-internals=true" : "",
           t.collectors().isEmpty() ? "" : " collectors=" + t.collectors().entrySet().stream()
               .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")));
     }

@@ -31,6 +31,15 @@ public interface Collector {
   List<Sample> collect(Db db, ServerInfo server) throws SQLException;
 
   /**
+   * The instance one target runs. A collector that keeps state between runs (deltas for a top-N)
+   * returns a fresh instance here, so that no two targets share that state; the default shares
+   * this one.
+   */
+  default Collector perTarget() {
+    return this;
+  }
+
+  /**
    * Collector-specific keys a target may set under {@code collectors { <name> { … } }} besides
    * enabled, interval and timeout.
    */

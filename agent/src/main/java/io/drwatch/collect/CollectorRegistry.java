@@ -1,5 +1,13 @@
 package io.drwatch.collect;
 
+import io.drwatch.collect.cockroach.CrdbClusterSettings;
+import io.drwatch.collect.cockroach.CrdbGossipLiveness;
+import io.drwatch.collect.cockroach.CrdbJobs;
+import io.drwatch.collect.cockroach.CrdbKvNodeStatus;
+import io.drwatch.collect.cockroach.CrdbKvStoreStatus;
+import io.drwatch.collect.cockroach.CrdbScheduledJobs;
+import io.drwatch.collect.cockroach.CrdbSessionVariables;
+import io.drwatch.collect.cockroach.CrdbStatementStatistics;
 import io.drwatch.collect.postgres.PgDrSettings;
 import io.drwatch.collect.postgres.PgReplicationSlots;
 import io.drwatch.collect.postgres.PgStandby;
@@ -39,7 +47,15 @@ public final class CollectorRegistry {
         new Entry(new PgStandby(), true),
         new Entry(new PgWal(), true),
         new Entry(new PgStatArchiver(), true),
-        new Entry(new PgDrSettings(), true)));
+        new Entry(new PgDrSettings(), true),
+        new Entry(new CrdbSessionVariables(), true),
+        new Entry(new CrdbGossipLiveness(), true),
+        new Entry(new CrdbKvNodeStatus(), true),
+        new Entry(new CrdbKvStoreStatus(), true),
+        new Entry(new CrdbStatementStatistics(), true),
+        new Entry(new CrdbJobs(), true),
+        new Entry(new CrdbScheduledJobs(), true),
+        new Entry(new CrdbClusterSettings(), true)));
   }
 
   /** A registry of exactly these collectors (tests; collectors defined in config). */

@@ -40,7 +40,8 @@ public final class ConfigLoader {
   private static final Set<String> CLUSTER_KEYS = Set.of("rpo-objective", "rto-objective");
   private static final Set<String> TARGET_KEYS = Set.of("name", "url", "host", "port", "database",
       "user", "password-env", "password-file", "no-password", "flavor", "labels", "interval",
-      "timeout", "collectors");
+      "timeout", "collectors", "cockroach");
+  private static final Set<String> COCKROACH_KEYS = Set.of("allow-unsafe-internals");
   private static final Set<String> COLLECTOR_KEYS = Set.of("enabled", "interval", "timeout");
   /** Label names the agent sets itself, or that collide with Prometheus target labels. */
   private static final Set<String> RESERVED_LABELS = Set.of("target", "job", "instance", "flavor",
@@ -232,11 +233,35 @@ public final class ConfigLoader {
       problem(o.get("timeout"), path + ".timeout", "must not exceed the interval (" + effInterval + ")");
     }
     Map<String, CollectorSettings> collectors = collectors(t, o, path);
+    boolean allowUnsafeInternals = cockroach(t, o, path, flavor);
     if (problems.size() > before) {
       return null;
     }
     return new TargetSettings(name, url, user, password, flavor, labels, interval, timeout,
-        collectors, origin(o.origin()));
+        collectors, origin(o.origin()), allowUnsafeInternals);
+  }
+
+  /** {@code cockroach { allow-unsafe-internals = true }}: an explicit, per-target opt-in. */
+  private boolean cockroach(Config t, ConfigObject o, String path, Flavor flavor) {
+    if (!t.hasPath("cockroach")) {
+      return false;
+    }
+    String cpath = path + ".cockroach";
+    if (!(o.get("cockroach") instanceof ConfigObject co)) {
+      problem(o.get("cockroach"), cpath, "must be an object { allow-unsafe-internals = true | false }");
+      return false;
+    }
+    unknownKeys(co, cpath, COCKROACH_KEYS);
+    if (flavor == Flavor.POSTGRESQL) {
+      problem(co, cpath, "applies to CockroachDB targets only (this target is flavor = postgresql)");
+      return false;
+    }
+    Config cc = co.toConfig();
+    if (!cc.hasPath("allow-unsafe-internals")) {
+      return false;
+    }
+    Boolean allow = bool(cc, "allow-unsafe-internals", cpath + ".allow-unsafe-internals");
+    return Boolean.TRUE.equals(allow);
   }
 
   private String jdbcUrl(Config t, ConfigObject o, String path) {

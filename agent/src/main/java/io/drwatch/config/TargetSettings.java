@@ -7,7 +7,10 @@ import java.util.Map;
 /**
  * One monitored server. {@code labels} always holds {@code cluster} (the target's own name when
  * not configured, so unrelated servers never look like one cluster). {@code password} is null when
- * the target authenticates without one.
+ * the target authenticates without one. {@code allowUnsafeInternals} is the target's explicit
+ * {@code cockroach { allow-unsafe-internals = true }}: on CockroachDB 26.1+ drwatch then sets the
+ * session variable {@code allow_unsafe_internals} (audited by CockroachDB) instead of reading only
+ * the supported crdb_internal tables.
  */
 public record TargetSettings(
     String name,
@@ -19,11 +22,19 @@ public record TargetSettings(
     Duration interval,
     Duration timeout,
     Map<String, CollectorSettings> collectors,
-    String origin) {
+    String origin,
+    boolean allowUnsafeInternals) {
 
   public TargetSettings {
     labels = Map.copyOf(labels);
     collectors = Map.copyOf(collectors);
+  }
+
+  /** A target without CockroachDB settings. */
+  public TargetSettings(String name, String url, String user, Secret password, Flavor flavor,
+      Map<String, String> labels, Duration interval, Duration timeout,
+      Map<String, CollectorSettings> collectors, String origin) {
+    this(name, url, user, password, flavor, labels, interval, timeout, collectors, origin, false);
   }
 
   public String cluster() {

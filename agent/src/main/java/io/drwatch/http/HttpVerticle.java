@@ -150,6 +150,14 @@ public final class HttpVerticle extends VerticleBase {
             .put("role", s.role())
             .put("timeline", s.timeline())
             .put("system_identifier", s.systemIdentifier());
+        if (s.cockroach() != null) {
+          o.put("cockroach", new JsonObject()
+              .put("node_id", s.cockroach().nodeId())
+              .put("cluster_id", s.cockroach().clusterId())
+              .put("build_tag", s.cockroach().buildTag())
+              .put("allow_unsafe_internals_configured", s.cockroach().allowUnsafeInternalsConfigured())
+              .put("internals_access", s.cockroach().access().label()));
+        }
       }
       JsonArray collectors = new JsonArray();
       for (CollectorResult r : view.results()) {

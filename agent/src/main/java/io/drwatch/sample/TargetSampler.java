@@ -81,7 +81,8 @@ public final class TargetSampler implements AutoCloseable {
   public boolean probe() {
     Instant started = clock.instant();
     try (Connection c = pool.borrow()) {
-      ServerInfo found = detector.detect(new Db(c, defaults.timeout()), settings.flavor());
+      ServerInfo found = detector.detect(new Db(c, defaults.timeout()), settings.flavor(),
+          settings.allowUnsafeInternals());
       ServerInfo before = server;
       server = found;
       lastError = null;

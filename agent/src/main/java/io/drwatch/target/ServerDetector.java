@@ -6,9 +6,12 @@ import java.sql.SQLException;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Detects flavor, version, role, timeline and system identifier in two cheap statements. Runs on
+ * Detects flavor, version, role, timeline and system identifier in two cheap statements (for
+ * CockroachDB: version, node id, cluster id and which access to crdb_internal the session has). Runs on
  * every probe, so a promotion, a restart or a reconnect to a different server is noticed within one
  * interval. The timeline comes from the WAL file name on a primary because the checkpoint's
  * timeline lags for seconds to minutes after a promotion.
@@ -30,7 +33,17 @@ public final class ServerDetector {
                OR pg_has_role(current_user, 'pg_read_all_stats', 'USAGE') AS reads_all_stats,
              (SELECT string_agg(extname, ',') FROM pg_extension) AS extensions""";
 
+  /** Detects a target that has not opted in to CockroachDB's unsafe internals. */
   public ServerInfo detect(Db db, Flavor configured) throws SQLException {
+    return detect(db, configured, false);
+  }
+
+  /**
+   * @param allowUnsafeInternals the target's {@code cockroach.allow-unsafe-internals}: on a
+   *     CockroachDB whose session default keeps crdb_internal closed (26.1+), set
+   *     {@code allow_unsafe_internals} on the session
+   */
+  public ServerInfo detect(Db db, Flavor configured, boolean allowUnsafeInternals) throws SQLException {
     String version = db.queryOne("SELECT version() AS v").orElseThrow().string("v");
     boolean cockroach = version != null && version.toLowerCase(Locale.ROOT).contains("cockroachdb");
     Flavor flavor = cockroach ? Flavor.COCKROACHDB : Flavor.POSTGRESQL;
@@ -39,7 +52,7 @@ public final class ServerDetector {
           + flavor.label() + " (" + version + ")", "22023");
     }
     if (cockroach) {
-      return cockroach(version);
+      return cockroach(db, version, allowUnsafeInternals);
     }
     Row r = db.queryOne(PG_PROBE).orElseThrow();
     Set<String> extensions = new HashSet<>();
@@ -52,21 +65,100 @@ public final class ServerDetector {
         Boolean.TRUE.equals(r.bool("reads_all_stats")), extensions);
   }
 
-  /** CockroachDB detail (node id, cluster id, liveness) belongs to its own collectors. */
-  static ServerInfo cockroach(String version) {
-    // "CockroachDB CCL v24.3.1 (x86_64-pc-linux-gnu, ...)"
-    int num = 0;
-    String v = "";
-    int at = version.indexOf(" v");
-    if (at >= 0) {
-      v = version.substring(at + 2).split("[ (]")[0];
-      String[] parts = v.split("[.-]");
+  /**
+   * Session variables, not crdb_internal: they stay readable behind the 25.4+ access gate.
+   * {@code current_setting(name, true)} is NULL for a variable the server does not have, which is
+   * how {@code allow_unsafe_internals} tells a gated version (25.4+) from an older one.
+   */
+  static final String CRDB_SESSION = """
+      SELECT current_setting('crdb_version', true) AS crdb_version,
+             current_setting('node_id', true) AS node_id,
+             current_setting('allow_unsafe_internals', true) AS allow_unsafe_internals""";
+  /** The explicit opt-in; session-scoped, so the pool's other connection sets it when it is used. */
+  public static final String CRDB_OPT_IN =
+      "SELECT set_config('allow_unsafe_internals', 'on', false) AS allow_unsafe_internals";
+  static final String CRDB_CLUSTER_ID =
+      "SELECT value FROM crdb_internal.node_build_info WHERE field = 'ClusterID'";
+
+  private static final Pattern CRDB_VERSION =
+      Pattern.compile("CockroachDB \\w+ v(\\d+)\\.(\\d+)\\.(\\d+)(\\S*)");
+
+  static ServerInfo cockroach(Db db, String version, boolean allowUnsafeInternals) throws SQLException {
+    Row s = db.queryOne(CRDB_SESSION).orElseThrow();
+    String reported = s.string("crdb_version") != null ? s.string("crdb_version") : version;
+    Version v = parseCockroach(reported);
+    String gate = s.string("allow_unsafe_internals");
+    CockroachInfo.InternalsAccess access;
+    if (gate == null) {
+      access = CockroachInfo.InternalsAccess.NOT_GATED;
+    } else if (isOn(gate)) {
+      access = CockroachInfo.InternalsAccess.SESSION_DEFAULT;
+    } else if (allowUnsafeInternals && optIn(db)) {
+      access = CockroachInfo.InternalsAccess.OPTED_IN;
+    } else {
+      access = CockroachInfo.InternalsAccess.RESTRICTED;
+    }
+    String clusterId = null;
+    if (access.allowsUnsupported()) {
       try {
-        num = Integer.parseInt(parts[0]) * 10000 + (parts.length > 1 ? Integer.parseInt(parts[1]) * 100 : 0);
-      } catch (NumberFormatException e) {
-        num = 0;
+        clusterId = db.queryOne(CRDB_CLUSTER_ID).map(r -> r.string("value")).orElse(null);
+      } catch (SQLException e) {
+        if (isConnectionLoss(e)) {
+          throw e;
+        }
+        // A virtual cluster or a missing privilege: the cluster id stays unknown.
       }
     }
-    return new ServerInfo(Flavor.COCKROACHDB, num, v, false, null, null, null, true, Set.of());
+    Long nodeId = null;
+    try {
+      long n = Long.parseLong(s.string("node_id"));
+      nodeId = n > 0 ? n : null;
+    } catch (NumberFormatException | NullPointerException e) {
+      // not reported
+    }
+    return new ServerInfo(Flavor.COCKROACHDB, v.num(), v.text(), false, null, clusterId, null, true,
+        Set.of(), new CockroachInfo(v.tag(), nodeId, clusterId, access, allowUnsafeInternals));
+  }
+
+  private static boolean optIn(Db db) throws SQLException {
+    try {
+      Row r = db.queryOne(CRDB_OPT_IN).orElseThrow();
+      return isOn(r.string("allow_unsafe_internals"));
+    } catch (SQLException e) {
+      if (isConnectionLoss(e)) {
+        throw e;
+      }
+      return false; // collectors then say the session stayed restricted although the opt-in is set
+    }
+  }
+
+  static boolean isOn(String value) {
+    String v = value.trim().toLowerCase(Locale.ROOT);
+    return v.equals("on") || v.equals("true") || v.equals("yes") || v.equals("1");
+  }
+
+  private static boolean isConnectionLoss(SQLException e) {
+    return e.getSQLState() != null && e.getSQLState().startsWith("08");
+  }
+
+  /** A parsed CockroachDB version: {@code text} without the v, {@code tag} with it. */
+  record Version(int num, String text, String tag) {}
+
+  /**
+   * {@code CockroachDB CCL v24.3.5 (x86_64-pc-linux-gnu, built 2025/01/30 …, go1.22.8)} →
+   * 240305, "24.3.5", "v24.3.5". Pre-releases ({@code v25.1.0-alpha.1}) keep their suffix in the
+   * text and count as the release they precede.
+   */
+  static Version parseCockroach(String version) throws SQLException {
+    Matcher m = version == null ? null : CRDB_VERSION.matcher(version);
+    if (m == null || !m.find()) {
+      throw new SQLException("cannot parse the CockroachDB version from \"" + version
+          + "\" (expected \"CockroachDB <distribution> v<year>.<release>.<patch> …\")", "XX000");
+    }
+    int year = Integer.parseInt(m.group(1));
+    int release = Integer.parseInt(m.group(2));
+    int patch = Integer.parseInt(m.group(3));
+    String text = year + "." + release + "." + patch + m.group(4);
+    return new Version(year * 10000 + release * 100 + Math.min(patch, 99), text, "v" + text);
   }
 }

@@ -5,13 +5,17 @@ import java.util.Set;
 /**
  * What detection found on the last successful probe of a target.
  *
- * @param versionNum server_version_num, e.g. 170006 (CockroachDB: its major*10000+minor*100)
+ * @param versionNum server_version_num, e.g. 170006 (CockroachDB: year*10000 + release*100 + patch,
+ *     e.g. 240305 for v24.3.5)
  * @param timeline current timeline: from the WAL file name on a primary, received_tli on a
  *     streaming standby, else the last checkpoint's; null when unknown
- * @param systemIdentifier pg_control system identifier as unsigned decimal text (exceeds 2^53)
+ * @param systemIdentifier pg_control system identifier as unsigned decimal text (exceeds 2^53);
+ *     for CockroachDB the cluster id, when readable
  * @param readsAllStats whether the session sees other roles' activity and replication details
  *     (superuser or pg_read_all_stats, which pg_monitor includes)
  * @param extensions extensions installed in the connected database
+ * @param cockroach CockroachDB detail (node id, cluster id, crdb_internal access); null for
+ *     PostgreSQL
  */
 public record ServerInfo(
     Flavor flavor,
@@ -22,10 +26,19 @@ public record ServerInfo(
     String systemIdentifier,
     Double postmasterStartSeconds,
     boolean readsAllStats,
-    Set<String> extensions) {
+    Set<String> extensions,
+    CockroachInfo cockroach) {
 
   public ServerInfo {
     extensions = Set.copyOf(extensions);
+  }
+
+  /** A PostgreSQL server (no CockroachDB detail). */
+  public ServerInfo(Flavor flavor, int versionNum, String version, boolean inRecovery, Long timeline,
+      String systemIdentifier, Double postmasterStartSeconds, boolean readsAllStats,
+      Set<String> extensions) {
+    this(flavor, versionNum, version, inRecovery, timeline, systemIdentifier, postmasterStartSeconds,
+        readsAllStats, extensions, null);
   }
 
   public int majorVersion() {
@@ -38,6 +51,15 @@ public record ServerInfo(
 
   public boolean isPostgres() {
     return flavor == Flavor.POSTGRESQL;
+  }
+
+  public boolean isCockroach() {
+    return flavor == Flavor.COCKROACHDB;
+  }
+
+  /** CockroachDB: whether the server is at least {@code year.release}, e.g. (24, 1). */
+  public boolean atLeast(int year, int release) {
+    return versionNum >= year * 10000 + release * 100;
   }
 
   public boolean hasExtension(String name) {
