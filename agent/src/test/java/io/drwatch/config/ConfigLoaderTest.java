@@ -190,7 +190,7 @@ class ConfigLoaderTest {
           ]
         }
         """);
-    assertProblem(p, "test.conf:5", "drwatch.targets[0].colour", "unknown key (allowed: collectors, database,");
+    assertProblem(p, "test.conf:5", "drwatch.targets[0].colour", "unknown key (allowed: cockroach, collectors, database,");
     assertTrue(p.toString().startsWith("test.conf:5 drwatch.targets[0].colour — unknown key"), p.toString());
   }
 
@@ -299,7 +299,9 @@ class ConfigLoaderTest {
   void unknownCollector() {
     assertProblem(targetProblem(OK_TARGET + ", collectors { statementz { interval = 60s } }"), "test.conf:1",
         "drwatch.targets[0].collectors.statementz",
-        "unknown collector (known: archiver, replication, replication_slots, settings, standby, sync_replication, wal)");
+        "unknown collector (known: archiver, crdb_jobs, crdb_liveness, crdb_nodes, crdb_schedules, crdb_session, "
+            + "crdb_settings, crdb_statements, crdb_stores, replication, replication_slots, settings, standby, "
+            + "sync_replication, wal)");
   }
 
   @ParameterizedTest

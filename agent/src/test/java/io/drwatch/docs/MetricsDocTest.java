@@ -39,7 +39,8 @@ class MetricsDocTest {
 
   private static final Pattern METRIC_CELL = Pattern.compile("`([^`]+)`");
   private static final Pattern LABEL_ITEM = Pattern.compile("`([^`]+)`");
-  private static final Pattern VERSIONS = Pattern.compile("all|1[3-9]\\+");
+  /** PostgreSQL majors ({@code 14+}) or CockroachDB releases ({@code 23.2+}, {@code 23.2–25.1}). */
+  private static final Pattern VERSIONS = Pattern.compile("all|1[3-9]\\+|2[2-9]\\.[1-4]\\+|2[2-9]\\.[1-4]–2[2-9]\\.[1-4]");
   private static final Pattern SNAKE = Pattern.compile("[a-z][a-z0-9]*(_[a-z0-9]+)*");
   /** Name tokens that mean a non-base unit; use _seconds / _bytes instead. */
   private static final Set<String> NON_BASE_UNITS = Set.of("ms", "msec", "millis", "milliseconds",
@@ -250,6 +251,16 @@ class MetricsDocTest {
         .labels());
     assertEquals(List.of("a", "b"),
         parseRow("| `a_b` | gauge | `a`, `b` | s | 14+ | m |", "x", 1, new ArrayList<>()).labels());
+    for (String ok : List.of("23.2+", "24.1+", "23.2–24.3")) {
+      List<String> none = new ArrayList<>();
+      parseRow("| `a_b` | gauge | — | s | " + ok + " | m |", "x", 1, none);
+      assertEquals(List.of(), none, ok);
+    }
+    for (String bad : List.of("v23.2", "23.2", "12+", "2.1+")) {
+      List<String> some = new ArrayList<>();
+      parseRow("| `a_b` | gauge | — | s | " + bad + " | m |", "x", 1, some);
+      assertEquals(1, some.size(), bad);
+    }
   }
 
   // --- doc parsing -------------------------------------------------------------------------
@@ -344,7 +355,7 @@ class MetricsDocTest {
     String versions = cells.get(4);
     if (!VERSIONS.matcher(versions).matches()) {
       problems.add(name + " (line " + lineNo + "): versions '" + versions
-          + "' must be 'all' or like '14+'");
+          + "' must be 'all', like '14+' (PostgreSQL) or like '23.2+' (CockroachDB)");
     }
     if (cells.get(5).isEmpty()) {
       problems.add(name + " (line " + lineNo + "): empty meaning");

@@ -83,7 +83,7 @@ final class Crdb {
               + " accept set_config('allow_unsafe_internals', 'on', false))"
             : "; to read it, set cockroach { allow-unsafe-internals = true } for this target"
               + " (CockroachDB audits each access on its SENSITIVE_ACCESS log channel) or ALTER ROLE"
-              + " <monitoring role> SET allow_unsafe_internals = on; until then this collector stays off"),
+              + " <monitoring role> SET allow_unsafe_internals = on; until then drwatch does not read it"),
         PERMISSION_DENIED);
   }
 
