@@ -108,6 +108,16 @@ class CockroachConfigTest {
     assertTrue(ref.contains("cockroach { allow-unsafe-internals = false }"), ref);
   }
 
+  @Test
+  void theMonitoringRoleGrantsTheFiveSystemPrivilegesAndNoAdmin() throws Exception {
+    String sql = java.nio.file.Files.readString(findRepoFile("config/cockroach-monitoring-role.sql"));
+    for (String p : List.of("VIEWCLUSTERMETADATA", "VIEWACTIVITY", "VIEWCLUSTERSETTING", "VIEWJOB", "VIEWSYSTEMTABLE")) {
+      assertTrue(sql.contains("\nGRANT SYSTEM " + p + " TO drwatch;"), p);
+    }
+    assertFalse(sql.toLowerCase(java.util.Locale.ROOT).lines().filter(l -> !l.startsWith("--"))
+        .anyMatch(l -> l.contains("admin")), "no admin grant");
+  }
+
   static Path findRepoFile(String relative) {
     for (Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath(); dir != null; dir = dir.getParent()) {
       if (dir.resolve(relative).toFile().isFile()) {
