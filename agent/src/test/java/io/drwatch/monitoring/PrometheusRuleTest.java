@@ -45,7 +45,7 @@ class PrometheusRuleTest {
           .append("apiVersion: monitoring.coreos.com/v1\n")
           .append("kind: PrometheusRule\n")
           .append("metadata:\n")
-          .append("  name: drwatch-").append(f.file().replace(".rules.yml", "")).append('\n')
+          .append("  name: drwatch-").append(f.file().replace(".rules.yml", "").replaceFirst("^drwatch-", "")).append('\n')
           .append("  labels:\n")
           .append("    app.kubernetes.io/name: drwatch\n")
           .append("    app.kubernetes.io/component: alert-rules\n")
