@@ -80,8 +80,8 @@ final class DashboardBuilder {
     return add(new Panel("table", title, description));
   }
 
-  Panel text(String title, String markdown) {
-    Panel p = add(new Panel("text", title, null));
+  Panel text(String title, String description, String markdown) {
+    Panel p = add(new Panel("text", title, description));
     p.markdown = markdown;
     return p;
   }

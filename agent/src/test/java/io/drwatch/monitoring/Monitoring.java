@@ -103,6 +103,11 @@ final class Monitoring {
   }
 
   @SuppressWarnings("unchecked")
+  static List<String> pendingFamilies() {
+    return List.copyOf((List<String>) loadYaml(alerts().resolve("manifest.yml")).get("pending_families"));
+  }
+
+  @SuppressWarnings("unchecked")
   static List<String> prometheusSeries() {
     return List.copyOf((List<String>) loadYaml(alerts().resolve("manifest.yml")).get("prometheus_series"));
   }
