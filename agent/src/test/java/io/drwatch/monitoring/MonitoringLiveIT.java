@@ -67,9 +67,12 @@ import org.junit.jupiter.api.TestMethodOrder;
  * <p><b>Staged failures.</b> Archiving broken ({@code archive_command = /bin/false}) must make
  * PostgresArchiverFailing go pending, then firing with its runbook; the synchronous standby
  * stopped must make PostgresCommitsWouldBlock, PostgresSyncRepWaiters (a commit waiting on it)
- * and DrwatchTargetDown fire. The rules Prometheus loads are copies of the shipped files with
- * every {@code for} shortened to {@value #TEST_FOR} (the shipped files are untouched; their own
- * durations are unit-tested with promtool).
+ * and DrwatchTargetDown fire; replay paused on async1 must fire PostgresReplayPausedTooLong;
+ * async1 stopped must fire PostgresReplicationSlotInactive (its slot on the primary) and
+ * DrwatchTargetDown, but not PostgresCommitsWouldBlock. Each alert must be seen pending, then
+ * firing, with its runbook_url pointing at a runbook that exists. The rules Prometheus loads are
+ * copies of the shipped files with every {@code for} shortened to {@value #TEST_FOR} (the shipped
+ * files are untouched; their own durations are unit-tested with promtool).
  *
  * <p>The cluster also runs with {@code max_slot_wal_keep_size = 1GB}: with the PostgreSQL
  * default (-1) a slot has no {@code safe_wal_size}, and the slot-allowance panel and alert have
@@ -337,6 +340,45 @@ class MonitoringLiveIT {
     waiter.get(60, TimeUnit.SECONDS);
     await("commit alerts resolved once sync1 streams again", Duration.ofSeconds(90),
         () -> alerts(a -> Set.of("PostgresCommitsWouldBlock", "PostgresSyncRepWaiters", "DrwatchTargetDown")
+            .contains(a.getJsonObject("labels").getString("alertname"))).isEmpty());
+  }
+
+  @Test
+  @Order(6)
+  void pausedReplayFiresPostgresReplayPausedTooLong() throws Exception {
+    PgNode async1 = pg.standby("async1");
+    async1.sql("SELECT pg_wal_replay_pause()");
+    try {
+      JsonObject paused = awaitAlert("PostgresReplayPausedTooLong", "async1", Duration.ofSeconds(60));
+      assertEquals("warning", paused.getJsonObject("labels").getString("severity"));
+      assertRunbook(paused, "PostgresReplayPausedTooLong");
+    } finally {
+      async1.sql("SELECT pg_wal_replay_resume()");
+    }
+    await("PostgresReplayPausedTooLong resolved after resume", Duration.ofSeconds(60),
+        () -> alerts(a -> a.getJsonObject("labels").getString("alertname").equals("PostgresReplayPausedTooLong")).isEmpty());
+  }
+
+  @Test
+  @Order(7)
+  void stoppedAsyncStandbyFiresSlotInactiveAndTargetDown() throws Exception {
+    PgNode async1 = pg.standby("async1");
+    async1.stop();
+    try {
+      Map<String, JsonObject> fired = awaitAlerts(Duration.ofSeconds(60),
+          "PostgresReplicationSlotInactive@primary", "DrwatchTargetDown@async1");
+      JsonObject slot = fired.get("PostgresReplicationSlotInactive@primary");
+      assertEquals("async1", slot.getJsonObject("labels").getString("slot_name"));
+      assertEquals("warning", slot.getJsonObject("labels").getString("severity"));
+      assertRunbook(slot, "PostgresReplicationSlotInactive");
+      // A stopped async standby blocks nothing: the quorum is sync1's.
+      assertTrue(alerts(a -> a.getJsonObject("labels").getString("alertname").equals("PostgresCommitsWouldBlock")).isEmpty());
+    } finally {
+      async1.start();
+      pg.waitStreaming(Duration.ofSeconds(60));
+    }
+    await("slot and target alerts resolved once async1 streams again", Duration.ofSeconds(90),
+        () -> alerts(a -> Set.of("PostgresReplicationSlotInactive", "DrwatchTargetDown")
             .contains(a.getJsonObject("labels").getString("alertname"))).isEmpty());
   }
 
