@@ -154,7 +154,12 @@ final class DrwatchDashboards {
     d.timeseries("Time since last standby reply", "Seconds since each standby last reported its "
             + "position (every wal_receiver_status_interval, 10s by default).")
         .q("time() - pg_replication_last_reply_timestamp_seconds{" + T + "}", "{{target}} → {{application_name}}")
-        .unit("s").min(0);
+        .unit("s").min(0).size(12, 7);
+    d.timeseries("WAL senders in use", "WAL sender processes (standbys, pg_basebackup) against "
+            + "max_wal_senders: at the limit, a new or reconnecting standby is refused.")
+        .q("pg_replication_standbys_connected{" + T + "}", "{{target}} connected")
+        .q("pg_settings_max_wal_senders{" + T + "}", "{{target}} max_wal_senders")
+        .unit("none").min(0).size(12, 7);
     d.row("Synchronous quorum");
     d.stat("Commits would block", "1 when fewer qualifying synchronous standbys are connected "
             + "than synchronous_standby_names requires: commits hang (PostgresCommitsWouldBlock).")
@@ -186,6 +191,17 @@ final class DrwatchDashboards {
         .q("pg_standby_replay_delay_seconds{" + T + "}", "{{target}}").unit("s").min(0).size(6, 6);
     d.timeseries("Received, not replayed", "WAL the standby has received but not yet replayed.")
         .q("pg_standby_replay_lag_bytes{" + T + "}", "{{target}}").unit("bytes").min(0).size(6, 6);
+    d.table("WAL receivers", "Each standby's WAL receiver: status, the upstream it streams "
+            + "from, and the slot it uses.")
+        .q("pg_standby_wal_receiver_info{" + T + "}").hide("Value").unit("none").size(12, 6);
+    d.timeseries("Time since last message from upstream", "Seconds since the standby's WAL "
+            + "receiver last heard from its upstream; grows while the connection is stalled.")
+        .q("time() - pg_standby_last_message_receipt_timestamp_seconds{" + T + "}", "{{target}}")
+        .unit("s").min(0).size(6, 6);
+    d.stat("Configured apply delay", "recovery_min_apply_delay: a delayed standby lags by design; "
+            + "expect its lag alerts and silence them for it.")
+        .q("pg_settings_recovery_min_apply_delay_seconds{" + T + "} and on (target) pg_in_recovery == 1", "{{target}}")
+        .unit("s").size(6, 6);
     d.row("Replication slots");
     d.timeseries("WAL retained by slots", "WAL kept in pg_wal for each slot. The dashed line is "
             + "PostgresReplicationSlotRetainedWalHigh (4 GiB).")
@@ -213,9 +229,15 @@ final class DrwatchDashboards {
         .q("rate(pg_wal_buffers_full_total{" + T + "}[$__rate_interval])", "{{target}}").unit("ops").min(0).size(8, 7);
     d.timeseries("Timeline", "Current timeline per member; a step is a promotion.")
         .q("pg_timeline_id{" + T + "}", "{{target}}").unit("none").size(8, 6);
+    d.timeseries("Server uptime", "Seconds since each server started; a drop to 0 is a restart.")
+        .q("time() - pg_postmaster_start_time_seconds{" + T + "}", "{{target}}").unit("s").min(0).size(8, 6);
+    d.stat("hot_standby_feedback", "Whether standbys ask the primary to keep row versions their "
+            + "queries need (fewer replay conflicts, more bloat on the primary).")
+        .q("pg_settings_hot_standby_feedback{" + T + "}", "{{target}}")
+        .map(0, "off", "text").map(1, "on", "blue").unit("none").size(8, 6);
     d.table("DR settings", "wal_level, archive_mode, synchronous_commit and "
             + "synchronous_standby_names as each server reports them.")
-        .q("pg_dr_settings_info{" + T + "}").hide("Value").unit("none").size(16, 6);
+        .q("pg_dr_settings_info{" + T + "}").hide("Value").unit("none").size(24, 6);
     return d;
   }
 
