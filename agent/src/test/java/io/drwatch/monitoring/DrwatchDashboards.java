@@ -88,6 +88,11 @@ final class DrwatchDashboards {
         .q("max(drwatch_cluster_rto_estimate_seconds{cluster=~\"$cluster\"})", "RTO estimate")
         .q("max(drwatch_cluster_rto_objective_seconds{cluster=~\"$cluster\"})", "objective")
         .unit("s").pending(CLUSTER_VIEW).size(4, 5);
+    d.timeseries("Data at risk by layer", "The cluster view's RPO estimate per layer (replica, "
+            + "archive, backup) in bytes: what losing the primary now would lose if only that layer "
+            + "were left.")
+        .q("max by (layer) (drwatch_cluster_rpo_estimate_bytes{cluster=~\"$cluster\"})", "{{layer}}")
+        .unit("bytes").min(0).pending(CLUSTER_VIEW).size(8, 5);
     d.stat("Worst replay lag", "The largest replay lag of any standby, in seconds "
             + "(PostgresReplicationLagSecondsHigh above 1m).")
         .q("max(pg_replication_lag_seconds{stage=\"replay\"}" + IN_CLUSTER + ")", "lag")
