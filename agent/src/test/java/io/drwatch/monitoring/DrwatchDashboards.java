@@ -1,0 +1,476 @@
+package io.drwatch.monitoring;
+
+import io.drwatch.monitoring.DashboardBuilder.Panel;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The source of dashboards/*.json and dashboards/manifest.yml. Thresholds are the alert rules'
+ * numbers. Regenerate with {@code ./mvnw -o test -Dtest=DashboardsTest -Ddrwatch.regenerate=true};
+ * DashboardsTest fails when the committed files differ from what this produces.
+ */
+final class DrwatchDashboards {
+
+  private DrwatchDashboards() {}
+
+  static final String T = "target=~\"$target\"";
+  /** Restricts per-target series (which carry no cluster label) to the selected clusters. */
+  static final String IN_CLUSTER = " and on (target) drwatch_target_up{cluster=~\"$cluster\"}";
+
+  static final String CLUSTER_VIEW = "cluster view";
+  static final String PGBACKREST = "pgBackRest collector";
+  static final String COCKROACH = "CockroachDB collectors";
+  static final String QUERY_PERF = "query performance collectors";
+
+  // Alert thresholds (alerts/*.rules.yml), so panels and rules agree.
+  static final double LAG_BYTES = 268435456; // PostgresReplicationLagBytesHigh, 256 MiB
+  static final double LAG_SECONDS = 60; // PostgresReplicationLagSecondsHigh
+  static final double SLOT_RETAINED = 4294967296d; // PostgresReplicationSlotRetainedWalHigh, 4 GiB
+  static final double SAFE_WAL_RATIO = 0.2; // PostgresReplicationSlotSafeWalSizeLow
+  static final double READY_FILES = 10; // PostgresArchiveBacklogHigh
+  static final double READY_AGE = 600; // PostgresArchiveReadyTooOld
+  static final double UNARCHIVED = 1073741824; // PostgresUnarchivedWalHigh, 1 GiB
+  static final double COLLECTOR_AGE = 600; // DrwatchCollectorDataStale
+  static final double BACKUP_AGE = 36 * 3600; // PgbackrestBackupTooOld, CockroachBackupStale
+  static final double FULL_BACKUP_AGE = 8 * 86400; // PgbackrestFullBackupTooOld
+
+  static List<DashboardBuilder> all() {
+    return List.of(overview(), replication(), archiving(), agent(), queryPerformance(), cockroach());
+  }
+
+  // ---- DR overview ----------------------------------------------------------------------
+
+  static DashboardBuilder overview() {
+    DashboardBuilder d = new DashboardBuilder("drwatch-dr-overview", "drwatch / DR overview",
+        "One row per cluster: who is primary, what a failover would lose and take, whether commits "
+            + "can complete, and how fresh the archive and backups are.").clusterOnly();
+    d.row("Cluster $cluster").repeat("cluster");
+    d.table("Role map", "Every member of the cluster: reachable or not, its role and version as "
+            + "last detected, and its timeline. A target that is down keeps only its Up column.")
+        .q("max by (target) (drwatch_target_up{cluster=~\"$cluster\"})")
+        .q("max by (target, role, version) (drwatch_target_info{cluster=~\"$cluster\"})")
+        .q("max by (target) (pg_timeline_id" + IN_CLUSTER + ")")
+        .hide("Value #B").unit("none").size(10, 7);
+    d.stat("Primaries", "Members not in recovery (pg_in_recovery = 0). 1 is healthy; 0 means no "
+            + "writable member (DrwatchClusterNoPrimary), more than 1 is split brain "
+            + "(DrwatchClusterSplitBrain).")
+        .q("count((pg_in_recovery == 0)" + IN_CLUSTER + ") or vector(0)", "primaries")
+        .unit("none").thresholds("red", 1, "green", 2, "red").size(3, 7);
+    d.stat("Targets down", "Members drwatch cannot connect to (DrwatchTargetDown after 2m).")
+        .q("count(drwatch_target_up{cluster=~\"$cluster\"} == 0) or vector(0)", "down")
+        .unit("none").thresholds("green", 1, "red").size(3, 7);
+    d.stat("Commits would block", "1 when synchronous_standby_names requires more synchronous "
+            + "standbys than qualify: commits hang (PostgresCommitsWouldBlock).")
+        .q("max(pg_replication_commits_would_block" + IN_CLUSTER + ")", "would block")
+        .map(0, "no", "green").map(1, "BLOCKING", "red")
+        .unit("none").thresholds("green", 1, "red").size(4, 7);
+    d.stat("Sync standbys", "Synchronous standbys connected and qualifying, against the number "
+            + "synchronous_standby_names requires.")
+        .q("sum(pg_replication_sync_standbys_connected" + IN_CLUSTER + ")", "connected")
+        .q("sum(pg_replication_sync_standbys_required" + IN_CLUSTER + ")", "required")
+        .unit("none").size(4, 7);
+    d.stat("RPO estimate vs objective", "Seconds of committed writes a failover would lose from "
+            + "the best layer (replica, archive, backup), against the cluster's rpo-objective "
+            + "(DrwatchClusterRpoOverObjective).")
+        .q("min(drwatch_cluster_rpo_estimate_seconds{cluster=~\"$cluster\"})", "RPO estimate")
+        .q("max(drwatch_cluster_rpo_objective_seconds{cluster=~\"$cluster\"})", "objective")
+        .unit("s").pending(CLUSTER_VIEW).size(4, 5);
+    d.stat("RTO estimate vs objective", "Seconds the best standby needs to catch up and be "
+            + "promoted, against the cluster's rto-objective (DrwatchClusterRtoOverObjective).")
+        .q("max(drwatch_cluster_rto_estimate_seconds{cluster=~\"$cluster\"})", "RTO estimate")
+        .q("max(drwatch_cluster_rto_objective_seconds{cluster=~\"$cluster\"})", "objective")
+        .unit("s").pending(CLUSTER_VIEW).size(4, 5);
+    d.timeseries("Data at risk by layer", "The cluster view's RPO estimate per layer (replica, "
+            + "archive, backup) in bytes: what losing the primary now would lose if only that layer "
+            + "were left.")
+        .q("max by (layer) (drwatch_cluster_rpo_estimate_bytes{cluster=~\"$cluster\"})", "{{layer}}")
+        .unit("bytes").min(0).pending(CLUSTER_VIEW).size(8, 5);
+    d.stat("Worst replay lag", "The largest replay lag of any standby, in seconds "
+            + "(PostgresReplicationLagSecondsHigh above 1m).")
+        .q("max(pg_replication_lag_seconds{stage=\"replay\"}" + IN_CLUSTER + ")", "lag")
+        .unit("s").thresholds("green", LAG_SECONDS, "orange").size(4, 5);
+    d.stat("Worst replay lag (bytes)", "The largest WAL distance any standby has not replayed "
+            + "(PostgresReplicationLagBytesHigh above 256 MiB).")
+        .q("max(pg_replication_lag_bytes{stage=\"replay\"}" + IN_CLUSTER + ")", "lag")
+        .unit("bytes").thresholds("green", LAG_BYTES, "orange").size(4, 5);
+    d.stat("Oldest unarchived WAL", "How long the oldest .ready WAL file has waited for "
+            + "archive_command; 0 when nothing waits (PostgresArchiveReadyTooOld above 10m).")
+        .q("max((time() - pg_archiver_oldest_ready_timestamp_seconds or pg_archiver_ready_files * 0)"
+            + IN_CLUSTER + ")", "age")
+        .unit("s").thresholds("green", READY_AGE, "orange").size(4, 5);
+    d.stat("Archiver failing", "1 while archive_command fails and nothing was archived since "
+            + "(PostgresArchiverFailing).")
+        .q("max(pg_archiver_failing" + IN_CLUSTER + ")", "failing")
+        .map(0, "ok", "green").map(1, "FAILING", "red")
+        .unit("none").thresholds("green", 1, "red").size(4, 5);
+    d.stat("Last backup age", "Time since the newest good pgBackRest backup of any type "
+            + "(PgbackrestBackupTooOld above 36h).")
+        .q("time() - max(pgbackrest_backup_last_completion_timestamp_seconds" + IN_CLUSTER + ")", "any type")
+        .unit("s").thresholds("green", BACKUP_AGE, "orange").pending(PGBACKREST).size(4, 5);
+    d.stat("Last full backup age", "Time since the newest good full pgBackRest backup "
+            + "(PgbackrestFullBackupTooOld above 8 days).")
+        .q("time() - max(pgbackrest_backup_last_completion_timestamp_seconds{type=\"full\"}" + IN_CLUSTER + ")", "full")
+        .unit("s").thresholds("green", FULL_BACKUP_AGE, "orange").pending(PGBACKREST).size(4, 5);
+    d.stat("Timeline changes", "Timeline increases seen on any member within the dashboard's "
+            + "time range: each is a promotion.")
+        .q("max(changes(pg_timeline_id[$__range])" + IN_CLUSTER + ") or vector(0)", "changes")
+        .unit("none").thresholds("green", 1, "orange").size(4, 5);
+    d.stat("Failovers", "Failovers drwatch observed in the cluster within the dashboard's time "
+            + "range (DrwatchClusterFailoverHappened).")
+        .q("sum(increase(drwatch_cluster_failovers_total{cluster=~\"$cluster\"}[$__range]))", "failovers")
+        .unit("none").thresholds("green", 1, "orange").pending(CLUSTER_VIEW).size(4, 5);
+    return d;
+  }
+
+  // ---- PostgreSQL replication & WAL -----------------------------------------------------
+
+  static DashboardBuilder replication() {
+    DashboardBuilder d = new DashboardBuilder("drwatch-postgres-replication",
+        "drwatch / PostgreSQL replication & WAL",
+        "Streaming replication per standby, the synchronous quorum, standby-side receive and "
+            + "replay, replication slots and WAL generation.");
+    d.row("Standbys seen from their upstream");
+    d.table("Connected standbys", "pg_stat_replication on each upstream: one row per WAL sender "
+            + "with its state and sync state.")
+        .q("pg_replication_standby_info{" + T + "}").unit("none").hide("Value").size(24, 6);
+    d.timeseries("Replay lag (bytes)", "WAL the standby has not replayed yet, per standby "
+            + "(upstream → standby). The dashed line is PostgresReplicationLagBytesHigh (256 MiB).")
+        .q("max by (target, application_name) (pg_replication_lag_bytes{" + T + ", stage=\"replay\"})",
+            "{{target}} → {{application_name}}")
+        .unit("bytes").min(0).thresholds("green", LAG_BYTES, "orange");
+    d.timeseries("Replay lag (seconds)", "Time the standby's replay trails, from pg_stat_replication "
+            + "(0 while caught up). The dashed line is PostgresReplicationLagSecondsHigh (1m).")
+        .q("max by (target, application_name) (pg_replication_lag_seconds{" + T + ", stage=\"replay\"})",
+            "{{target}} → {{application_name}}")
+        .unit("s").min(0).thresholds("green", LAG_SECONDS, "orange");
+    d.timeseries("Lag by stage", "Bytes behind at each stage: sent, written, flushed, replayed. "
+            + "A gap between sent and flush is the network or the standby's disk; between flush and "
+            + "replay it is replay.")
+        .q("pg_replication_lag_bytes{" + T + "}", "{{target}} → {{application_name}} {{stage}}")
+        .unit("bytes").min(0);
+    d.timeseries("Time since last standby reply", "Seconds since each standby last reported its "
+            + "position (every wal_receiver_status_interval, 10s by default).")
+        .q("time() - pg_replication_last_reply_timestamp_seconds{" + T + "}", "{{target}} → {{application_name}}")
+        .unit("s").min(0).size(12, 7);
+    d.timeseries("WAL senders in use", "WAL sender processes (standbys, pg_basebackup) against "
+            + "max_wal_senders: at the limit, a new or reconnecting standby is refused.")
+        .q("pg_replication_standbys_connected{" + T + "}", "{{target}} connected")
+        .q("pg_settings_max_wal_senders{" + T + "}", "{{target}} max_wal_senders")
+        .unit("none").min(0).size(12, 7);
+    d.row("Synchronous quorum");
+    d.stat("Commits would block", "1 when fewer qualifying synchronous standbys are connected "
+            + "than synchronous_standby_names requires: commits hang (PostgresCommitsWouldBlock).")
+        .q("pg_replication_commits_would_block{" + T + "}", "{{target}}")
+        .map(0, "no", "green").map(1, "BLOCKING", "red")
+        .unit("none").thresholds("green", 1, "red").size(6, 6);
+    d.timeseries("Sync standbys: connected vs required", "Qualifying synchronous candidates "
+            + "connected, and the number synchronous_standby_names requires.")
+        .q("pg_replication_sync_standbys_connected{" + T + "}", "{{target}} connected")
+        .q("pg_replication_sync_standbys_required{" + T + "}", "{{target}} required")
+        .unit("none").min(0).size(9, 6);
+    d.timeseries("Sessions waiting for SyncRep", "Sessions waiting right now for a synchronous "
+            + "standby to confirm their commit. Above 0 at every sample for 2m is "
+            + "PostgresSyncRepWaiters.")
+        .q("pg_replication_syncrep_waiting_sessions{" + T + "}", "{{target}}")
+        .unit("none").min(0).thresholds("green", 1, "red").size(9, 6);
+    d.row("Standbys");
+    d.stat("WAL receiver streaming", "1 while the standby's WAL receiver streams from its "
+            + "upstream (PostgresStandbyNotStreaming after 2m of 0).")
+        .q("pg_standby_streaming{" + T + "}", "{{target}}")
+        .map(0, "NOT STREAMING", "red").map(1, "streaming", "green")
+        .unit("none").thresholds("red", 1, "green").size(6, 6);
+    d.stat("Replay paused", "1 while WAL replay is paused (PostgresReplayPausedTooLong after 30m).")
+        .q("pg_standby_replay_paused{" + T + "}", "{{target}}")
+        .map(0, "replaying", "green").map(1, "PAUSED", "orange")
+        .unit("none").thresholds("green", 1, "orange").size(6, 6);
+    d.timeseries("Replay delay", "0 when all received WAL is replayed, else now minus the last "
+            + "replayed commit's time.")
+        .q("pg_standby_replay_delay_seconds{" + T + "}", "{{target}}").unit("s").min(0).size(6, 6);
+    d.timeseries("Received, not replayed", "WAL the standby has received but not yet replayed.")
+        .q("pg_standby_replay_lag_bytes{" + T + "}", "{{target}}").unit("bytes").min(0).size(6, 6);
+    d.table("WAL receivers", "Each standby's WAL receiver: status, the upstream it streams "
+            + "from, and the slot it uses.")
+        .q("pg_standby_wal_receiver_info{" + T + "}").hide("Value").unit("none").size(12, 6);
+    d.timeseries("Time since last message from upstream", "Seconds since the standby's WAL "
+            + "receiver last heard from its upstream; grows while the connection is stalled.")
+        .q("time() - pg_standby_last_message_receipt_timestamp_seconds{" + T + "}", "{{target}}")
+        .unit("s").min(0).size(6, 6);
+    d.stat("Configured apply delay", "recovery_min_apply_delay: a delayed standby lags by design; "
+            + "expect its lag alerts and silence them for it.")
+        .q("pg_settings_recovery_min_apply_delay_seconds{" + T + "} and on (target) pg_in_recovery == 1", "{{target}}")
+        .unit("s").size(6, 6);
+    d.row("Replication slots");
+    d.timeseries("WAL retained by slots", "WAL kept in pg_wal for each slot. The dashed line is "
+            + "PostgresReplicationSlotRetainedWalHigh (4 GiB).")
+        .q("pg_replication_slot_retained_bytes{" + T + "}", "{{target}} {{slot_name}}")
+        .unit("bytes").min(0).thresholds("green", SLOT_RETAINED, "orange");
+    d.timeseries("Slot WAL allowance left", "safe_wal_size as a fraction of max_slot_wal_keep_size; "
+            + "below 20% is PostgresReplicationSlotSafeWalSizeLow. Empty where "
+            + "max_slot_wal_keep_size = -1 (unlimited, the PostgreSQL default).")
+        .q("pg_replication_slot_safe_wal_size_bytes{" + T + "} / on (target) group_left () "
+            + "(pg_settings_max_slot_wal_keep_size_bytes{" + T + "} > 0)", "{{target}} {{slot_name}}")
+        .unit("percentunit").min(0).thresholds("red", SAFE_WAL_RATIO, "green");
+    d.table("Slots", "Every slot with its type and wal_status (reserved, extended, unreserved, "
+            + "lost), and whether a consumer is connected (Value: 1 active).")
+        .q("max by (target, slot_name, slot_type, wal_status) (pg_replication_slot_wal_status{" + T + "} == 1)")
+        .q("max by (target, slot_name, slot_type) (pg_replication_slot_active{" + T + "})")
+        .hide("Value #A").unit("none").size(24, 6);
+    d.row("WAL");
+    d.timeseries("WAL generation", "Bytes of WAL written per second (primary) or replayed "
+            + "(standby), from the WAL position.")
+        .q("rate(pg_wal_lsn_bytes{" + T + "}[$__rate_interval])", "{{target}}").unit("binBps").min(0).size(8, 7);
+    d.timeseries("Checkpoint age", "Seconds since the last checkpoint (restartpoint on a standby).")
+        .q("time() - pg_checkpoint_last_timestamp_seconds{" + T + "}", "{{target}}").unit("s").min(0).size(8, 7);
+    d.timeseries("WAL buffers full", "Times per second WAL was written because the WAL buffers "
+            + "were full (PostgreSQL 14+); a steady rate suggests a larger wal_buffers.")
+        .q("rate(pg_wal_buffers_full_total{" + T + "}[$__rate_interval])", "{{target}}").unit("ops").min(0).size(8, 7);
+    d.timeseries("Timeline", "Current timeline per member; a step is a promotion.")
+        .q("pg_timeline_id{" + T + "}", "{{target}}").unit("none").size(8, 6);
+    d.timeseries("Server uptime", "Seconds since each server started; a drop to 0 is a restart.")
+        .q("time() - pg_postmaster_start_time_seconds{" + T + "}", "{{target}}").unit("s").min(0).size(8, 6);
+    d.stat("hot_standby_feedback", "Whether standbys ask the primary to keep row versions their "
+            + "queries need (fewer replay conflicts, more bloat on the primary).")
+        .q("pg_settings_hot_standby_feedback{" + T + "}", "{{target}}")
+        .map(0, "off", "text").map(1, "on", "blue").unit("none").size(8, 6);
+    d.table("DR settings", "wal_level, archive_mode, synchronous_commit and "
+            + "synchronous_standby_names as each server reports them.")
+        .q("pg_dr_settings_info{" + T + "}").hide("Value").unit("none").size(24, 6);
+    return d;
+  }
+
+  // ---- Archiving & backups --------------------------------------------------------------
+
+  static DashboardBuilder archiving() {
+    DashboardBuilder d = new DashboardBuilder("drwatch-archiving-backups", "drwatch / Archiving & backups",
+        "WAL archiving (what point-in-time recovery needs) and pgBackRest backups.");
+    d.row("WAL archiving");
+    d.stat("Archiver failing", "Per archiving server: 1 while archive_command fails and nothing "
+            + "was archived since (PostgresArchiverFailing).")
+        .q("pg_archiver_failing{" + T + "} and on (target) pg_archiver_enabled == 1", "{{target}}")
+        .map(0, "ok", "green").map(1, "FAILING", "red")
+        .unit("none").thresholds("green", 1, "red").size(8, 5);
+    d.stat("Archiving enabled", "Whether each server archives WAL now (archive_mode on on a "
+            + "primary, or always). A primary at 0 is PostgresArchivingDisabled.")
+        .q("pg_archiver_enabled{" + T + "}", "{{target}}")
+        .map(0, "off", "text").map(1, "on", "green").unit("none").size(8, 5);
+    d.stat("archive_timeout", "Forced WAL switch interval: with 0 a quiet primary archives "
+            + "nothing, so the age of the last archived file alone is not a failure.")
+        .q("pg_settings_archive_timeout_seconds{" + T + "}", "{{target}}").unit("s").size(8, 5);
+    d.timeseries("Archived and failed per second", "WAL files archived per second, and failed "
+            + "attempts (each failing file is tried 3 times per round).")
+        .q("rate(pg_archiver_archived_total{" + T + "}[$__rate_interval])", "{{target}} archived")
+        .q("rate(pg_archiver_failed_total{" + T + "}[$__rate_interval])", "{{target}} failed")
+        .unit("cps").min(0);
+    d.timeseries(".ready backlog", ".ready files waiting in pg_wal/archive_status. The dashed "
+            + "line is PostgresArchiveBacklogHigh (10).")
+        .q("pg_archiver_ready_files{" + T + "}", "{{target}}").unit("none").min(0)
+        .thresholds("green", READY_FILES, "orange");
+    d.timeseries("Oldest unarchived WAL", "How long the oldest .ready file has waited; 0 when "
+            + "nothing waits. The dashed line is PostgresArchiveReadyTooOld (10m).")
+        .q("time() - pg_archiver_oldest_ready_timestamp_seconds{" + T + "} or pg_archiver_ready_files{"
+            + T + "} * 0", "{{target}}")
+        .unit("s").min(0).thresholds("green", READY_AGE, "orange");
+    d.timeseries("Unarchived WAL", "WAL written but not archived yet (includes the segment in "
+            + "progress). The dashed line is PostgresUnarchivedWalHigh (1 GiB).")
+        .q("pg_archiver_unarchived_bytes{" + T + "}", "{{target}}").unit("bytes").min(0)
+        .thresholds("green", UNARCHIVED, "orange");
+    d.timeseries("Time since last archived file", "Seconds since archive_command last "
+            + "succeeded. Grows on an idle server when archive_timeout is 0.")
+        .q("time() - pg_archiver_last_archived_timestamp_seconds{" + T + "}", "{{target}}").unit("s").min(0)
+        .size(24, 7);
+    d.row("pgBackRest");
+    d.stat("Stanza status", "pgBackRest status code per stanza: 0 ok; anything else is "
+            + "PgbackrestStanzaError (1 missing stanza path, 2 no valid backups, …).")
+        .q("pgbackrest_stanza_status{" + T + "}", "{{target}} {{stanza}}")
+        .map(0, "ok", "green").unit("none").thresholds("green", 1, "red").pending(PGBACKREST).size(8, 7);
+    d.timeseries("Time since last backup, by type", "Age of the newest good backup of each type "
+            + "(full, diff, incr). PgbackrestBackupTooOld at 36h for any type, "
+            + "PgbackrestFullBackupTooOld at 8 days for full.")
+        .q("time() - pgbackrest_backup_last_completion_timestamp_seconds{" + T + "}", "{{stanza}} {{type}}")
+        .unit("s").min(0).thresholds("green", BACKUP_AGE, "orange").pending(PGBACKREST).size(16, 7);
+    return d;
+  }
+
+  // ---- drwatch agent --------------------------------------------------------------------
+
+  static DashboardBuilder agent() {
+    DashboardBuilder d = new DashboardBuilder("drwatch-agent", "drwatch / agent",
+        "The agent itself: can it reach each target, do its collectors succeed, how long they "
+            + "take, and how fresh their data is.");
+    d.row("Targets");
+    d.stat("Target up", "1 when the agent's last connection attempt to the target succeeded "
+            + "(DrwatchTargetDown after 2m of 0).")
+        .q("drwatch_target_up{cluster=~\"$cluster\", " + T + "}", "{{target}}")
+        .map(0, "DOWN", "red").map(1, "up", "green").unit("none").thresholds("red", 1, "green").size(12, 5);
+    d.timeseries("Time since last successful probe", "Seconds since each target last answered a "
+            + "probe: about one probe interval while up, the outage length while down.")
+        .q("time() - drwatch_target_last_up_timestamp_seconds{cluster=~\"$cluster\", " + T + "}", "{{target}}")
+        .unit("s").min(0).size(12, 5);
+    d.row("Collectors");
+    d.timeseries("Failing collectors", "Collectors whose last run failed, per target "
+            + "(DrwatchCollectorFailing after 5m).")
+        .q("sum by (target) (1 - drwatch_collector_success{" + T + "})", "{{target}}")
+        .unit("none").min(0).thresholds("green", 1, "orange").size(8, 7);
+    d.timeseries("Collector errors per second", "Failed collector runs per second.")
+        .q("sum by (target, collector) (rate(drwatch_collector_errors_total{" + T + "}[$__rate_interval]))",
+            "{{target}} {{collector}}")
+        .unit("cps").min(0).size(8, 7);
+    d.timeseries("Collector run time", "How long each collector's last run took.")
+        .q("drwatch_collector_duration_seconds{" + T + "}", "{{target}} {{collector}}").unit("s").min(0).size(8, 7);
+    d.timeseries("Collector data age", "Seconds since each collector last succeeded: its data is "
+            + "at most that old. The dashed line is DrwatchCollectorDataStale (10m).")
+        .q("time() - drwatch_collector_last_success_timestamp_seconds{" + T + "}", "{{target}} {{collector}}")
+        .unit("s").min(0).thresholds("green", COLLECTOR_AGE, "orange").size(24, 7);
+    d.row("Agent processes");
+    d.table("Agents", "Each agent Prometheus scrapes, with its version and Java runtime "
+            + "(DrwatchAgentAbsent when none is scraped).")
+        .q("drwatch_build_info").hide("Value").unit("none").size(8, 6);
+    d.timeseries("Scrape duration", "How long Prometheus takes to scrape each agent; /metrics "
+            + "answers from the cache, so this stays small however slow a database is.")
+        .q("scrape_duration_seconds and on (job, instance) drwatch_build_info", "{{instance}}").unit("s").min(0).size(8, 6);
+    d.timeseries("Samples per scrape", "Series each agent exposes.")
+        .q("scrape_samples_scraped and on (job, instance) drwatch_build_info", "{{instance}}").unit("none").min(0).size(8, 6);
+    return d;
+  }
+
+  // ---- skeletons --------------------------------------------------------------------------
+
+  static DashboardBuilder queryPerformance() {
+    DashboardBuilder d = new DashboardBuilder("drwatch-query-performance", "drwatch / Query performance",
+        "PENDING: statements top-N, connections, locks and tables arrive with the query "
+            + "performance collectors.").skeleton(QUERY_PERF);
+    d.text("Pending", "What this dashboard will show once its families exist.", """
+        **Pending: the query performance collectors are not merged yet.**
+
+        This dashboard will show, per target: statements top-N by total time and calls (from
+        pg_stat_statements, bounded with an "other" rollup), connections by state, sessions waiting
+        on locks, the oldest open transaction, and transaction ID wraparound headroom per database.
+        Its panels are built when those families exist (see dashboards/manifest.yml).
+        """).size(24, 8);
+    return d;
+  }
+
+  static DashboardBuilder cockroach() {
+    DashboardBuilder d = new DashboardBuilder("drwatch-cockroachdb", "drwatch / CockroachDB",
+        "Node liveness and membership, ranges and leases per store, range health and backup "
+            + "schedules. Built against the DESIGN contract names; pending until the CockroachDB "
+            + "collectors land.");
+    d.row("Nodes");
+    d.stat("Node live", "Liveness of each node as seen by the selected targets "
+            + "(CockroachNodeNotLive after 5m of 0).")
+        .q("min by (node_id) (crdb_node_live{" + T + "})", "n{{node_id}}")
+        .map(0, "NOT LIVE", "red").map(1, "live", "green").unit("none").thresholds("red", 1, "green")
+        .pending(COCKROACH).size(12, 6);
+    d.table("Membership", "Each node's membership: active, decommissioning or decommissioned "
+            + "(CockroachDecommissionStalled when decommissioning does not progress).")
+        .q("max by (node_id, membership) (crdb_node_membership{" + T + "} == 1)").hide("Value")
+        .unit("none").pending(COCKROACH).size(12, 6);
+    d.row("Stores");
+    d.timeseries("Ranges per store", "Replicas on each store; a decommissioning node's stores "
+            + "should drain to 0.")
+        .q("max by (node_id, store_id) (crdb_store_ranges{" + T + "})", "n{{node_id}} s{{store_id}}")
+        .unit("none").min(0).pending(COCKROACH);
+    d.timeseries("Leases per store", "Range leases held by each store.")
+        .q("max by (node_id, store_id) (crdb_store_leases{" + T + "})", "n{{node_id}} s{{store_id}}")
+        .unit("none").min(0).pending(COCKROACH);
+    d.timeseries("Under-replicated ranges", "Ranges with fewer replicas than their zone config "
+            + "wants (CockroachRangesUnderReplicated after 15m above 0).")
+        .q("max by (node_id, store_id) (crdb_store_ranges_underreplicated{" + T + "})", "n{{node_id}} s{{store_id}}")
+        .unit("none").min(0).thresholds("green", 1, "orange").pending(COCKROACH);
+    d.timeseries("Unavailable ranges", "Ranges without a quorum of live replicas "
+            + "(CockroachRangesUnavailable after 1m above 0).")
+        .q("max by (node_id, store_id) (crdb_store_ranges_unavailable{" + T + "})", "n{{node_id}} s{{store_id}}")
+        .unit("none").min(0).thresholds("green", 1, "red").pending(COCKROACH);
+    d.row("Backups");
+    d.timeseries("Time since last successful backup", "Per backup schedule (PROPOSED family "
+            + "name): CockroachBackupStale at 36h.")
+        .q("time() - max by (schedule_name) (crdb_backup_schedule_last_success_timestamp_seconds{" + T + "})",
+            "{{schedule_name}}")
+        .unit("s").min(0).thresholds("green", BACKUP_AGE, "orange").pending(COCKROACH).size(24, 7);
+    d.text("Statements and jobs", "Placeholder for the CockroachDB statement and job panels.", "**Pending:** CockroachDB statement statistics and job panels "
+        + "follow once their families are named in the DESIGN contract.").size(24, 3);
+    return d;
+  }
+
+  // ---- output -----------------------------------------------------------------------------
+
+  /** Every generated file, by path relative to dashboards/. */
+  static Map<String, String> render() {
+    Set<String> pendingVocabulary = new TreeSet<>(Monitoring.pendingFamilies());
+    Map<String, String> out = new LinkedHashMap<>();
+    StringBuilder manifest = new StringBuilder("""
+        # GENERATED by agent/src/test/java/io/drwatch/monitoring/DrwatchDashboards.java: do not edit.
+        # Regenerate: ./mvnw -o test -Dtest=DashboardsTest -Ddrwatch.regenerate=true
+        #
+        # status: live      every panel reads families the agent declares today; the live test
+        #                   evaluates every panel query against a real Prometheus.
+        #         partial   live, except the pending_panels listed (skipped by the live test until
+        #                   their `needs` are declared; then drop .pending(...) and regenerate).
+        #         pending   built against the DESIGN contract names, every query panel pending.
+        #         skeleton  no queries yet; waits for `work`.
+        dashboards:
+        """);
+    for (DashboardBuilder d : all()) {
+      String file = d.uid().replaceFirst("^drwatch-", "") + ".json";
+      out.put(file, d.toJson(p -> note(p, pendingVocabulary)).encodePrettily() + "\n");
+      List<Panel> pending = d.panels().stream().filter(p -> p.pendingWork != null).toList();
+      long queried = d.panels().stream().filter(p -> !p.queries.isEmpty()).count();
+      String status = d.skeleton() ? "skeleton" : pending.isEmpty() ? "live"
+          : pending.size() == queried ? "pending" : "partial";
+      manifest.append("  - uid: ").append(d.uid()).append('\n')
+          .append("    file: ").append(file).append('\n')
+          .append("    title: \"").append(d.title()).append("\"\n")
+          .append("    status: ").append(status).append('\n')
+          .append("    panels: ").append(d.panels().stream().filter(p -> !p.type.equals("row")).count())
+          .append("   # ").append(queried).append(" with queries, ").append(pending.size()).append(" pending\n");
+      if (d.skeleton()) {
+        manifest.append("    work: ").append(d.skeletonWork()).append('\n');
+      }
+      if (!pending.isEmpty()) {
+        manifest.append("    pending_panels:\n");
+        for (Panel p : pending) {
+          manifest.append("      - title: \"").append(p.title).append("\"\n")
+              .append("        work: ").append(p.pendingWork).append('\n')
+              .append("        needs: [").append(String.join(", ", needs(p, pendingVocabulary))).append("]\n");
+        }
+      }
+    }
+    out.put("manifest.yml", manifest.toString());
+    return out;
+  }
+
+  private static List<String> needs(Panel p, Set<String> vocabulary) {
+    List<String> out = new ArrayList<>();
+    for (String e : p.exprs()) {
+      for (String n : PromQl.metricNames(e)) {
+        if (vocabulary.contains(n) && !out.contains(n)) {
+          out.add(n);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static String note(Panel p, Set<String> vocabulary) {
+    if (p.pendingWork == null) {
+      return null;
+    }
+    return "Pending: shows data once drwatch exports " + String.join(", ", needs(p, vocabulary))
+        + " (" + p.pendingWork + ").";
+  }
+
+  static void write(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    for (Map.Entry<String, String> e : render().entrySet()) {
+      Files.writeString(dir.resolve(e.getKey()), e.getValue(), StandardCharsets.UTF_8);
+    }
+  }
+}

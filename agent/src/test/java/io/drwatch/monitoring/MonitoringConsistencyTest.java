@@ -1,0 +1,109 @@
+package io.drwatch.monitoring;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.drwatch.monitoring.Monitoring.Query;
+import io.drwatch.monitoring.Monitoring.Rule;
+import io.drwatch.monitoring.Monitoring.RuleFile;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every metric name a dashboard or alert rule reads is one the agent declares
+ * ({@code CollectorRegistry.builtIn()} families plus {@code CoreFamilies.all()}), one of
+ * Prometheus' own scrape series listed in alerts/manifest.yml, or — in a rule file or panel the
+ * manifests mark pending — one of the manifest's pending families, listed in that item's
+ * {@code needs}. Prints what is still pending, and what has landed and can be flipped live.
+ */
+class MonitoringConsistencyTest {
+
+  @Test
+  void everyReferencedNameIsDeclaredOrPending() {
+    Set<String> declared = Monitoring.declaredNames();
+    Set<String> prometheus = new HashSet<>(Monitoring.prometheusSeries());
+    Set<String> pending = new LinkedHashSet<>(Monitoring.pendingFamilies());
+    List<String> problems = new ArrayList<>();
+    Map<String, Set<String>> pendingUse = new TreeMap<>();
+    Set<String> readyToFlip = new TreeSet<>();
+
+    for (String p : pending) {
+      if (declared.contains(p)) {
+        readyToFlip.add("pending family " + p + " is declared now: drop it from pending_families");
+      }
+    }
+    for (RuleFile f : Monitoring.ruleFiles()) {
+      Set<String> used = new TreeSet<>();
+      for (Rule r : Monitoring.rules(f)) {
+        for (String n : PromQl.metricNames(r.expr())) {
+          if (declared.contains(n) || prometheus.contains(n)) {
+            continue;
+          }
+          if (!pending.contains(n)) {
+            problems.add(f.file() + " " + r.name() + ": " + n + " is neither declared by the agent nor a pending family");
+          } else if (f.live()) {
+            problems.add(f.file() + " is live but " + r.name() + " reads pending " + n);
+          } else {
+            used.add(n);
+            pendingUse.computeIfAbsent(n, k -> new TreeSet<>()).add("alerts/" + f.file());
+          }
+        }
+      }
+      if (!f.live()) {
+        if (!new TreeSet<>(f.needs()).equals(used)) {
+          problems.add(f.file() + ": manifest needs " + new TreeSet<>(f.needs()) + " but the rules read pending " + used);
+        }
+        if (used.stream().allMatch(declared::contains)) {
+          readyToFlip.add(f.file() + ": every need is declared: set status live");
+        }
+      }
+    }
+    Map<String, Set<String>> panelPending = new TreeMap<>();
+    for (Query q : Monitoring.dashboardQueries()) {
+      String where = q.dashboard() + " '" + q.panel() + "'";
+      for (String n : PromQl.metricNames(Monitoring.substitute(q.expr()))) {
+        if (declared.contains(n) || prometheus.contains(n)) {
+          continue;
+        }
+        if (!pending.contains(n)) {
+          problems.add(where + ": " + n + " is neither declared by the agent nor a pending family");
+        } else if (!q.pending()) {
+          problems.add(where + " is live but reads pending " + n);
+        } else {
+          panelPending.computeIfAbsent(where, k -> new TreeSet<>()).add(n);
+          pendingUse.computeIfAbsent(n, k -> new TreeSet<>()).add("dashboard " + q.dashboard());
+          if (!q.needs().contains(n)) {
+            problems.add(where + ": reads pending " + n + " not listed in its needs " + q.needs());
+          }
+        }
+      }
+    }
+    System.out.println("[monitoring] pending families still referenced (" + pendingUse.size() + "):");
+    pendingUse.forEach((n, where) -> System.out.println("[monitoring]   " + n + " <- " + String.join(", ", where)));
+    System.out.println("[monitoring] pending dashboard panels: " + panelPending.size());
+    readyToFlip.forEach(s -> System.out.println("[monitoring] READY TO FLIP: " + s));
+    assertEquals(List.of(), problems);
+    assertTrue(declared.contains("drwatch_target_up") && declared.contains("pg_archiver_failing"),
+        "the declared set is the agent's: " + declared);
+  }
+
+  @Test
+  void everyLiveFamilyDeclaredIsUsedSomewhere() {
+    // Not a requirement of the issue: a report of declared families no dashboard or rule shows,
+    // so gaps are visible. Fails only if the reference scan found nothing at all.
+    Set<String> used = new HashSet<>();
+    Monitoring.allRules().forEach(r -> used.addAll(PromQl.metricNames(r.expr())));
+    Monitoring.dashboardQueries().forEach(q -> used.addAll(PromQl.metricNames(Monitoring.substitute(q.expr()))));
+    Set<String> unused = new TreeSet<>(Monitoring.declaredNames());
+    unused.removeAll(used);
+    System.out.println("[monitoring] declared families no dashboard or rule reads: " + unused);
+    assertTrue(used.size() > 30, "found only " + used);
+  }
+}

@@ -1,0 +1,510 @@
+package io.drwatch.monitoring;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.drwatch.Agent;
+import io.drwatch.collect.CollectorRegistry;
+import io.drwatch.config.AgentConfig;
+import io.drwatch.config.ConfigLoader;
+import io.drwatch.fixture.Clusters;
+import io.drwatch.monitoring.Monitoring.Query;
+import io.drwatch.monitoring.Monitoring.Rule;
+import io.drwatch.monitoring.Monitoring.RuleFile;
+import io.drwatch.sandbox.PgNode;
+import io.drwatch.sandbox.PgSandbox;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Proves the dashboards and alert rules live: a real PostgreSQL cluster (primary with archiving,
+ * synchronous standby sync1, asynchronous standby async1), the real agent scraping it every
+ * second, and a real Prometheus server (/usr/bin/prometheus) scraping the agent every second with
+ * the live rule files loaded.
+ *
+ * <p><b>Healthy cluster.</b> Every query of every dashboard panel and query variable that the
+ * manifest does not mark pending is evaluated through /api/v1/query with the Grafana variables
+ * substituted ({@code $cluster}, {@code $target} → {@code .*}; {@code $__rate_interval} → 30s;
+ * {@code $__interval} → 5s; {@code $__range} → 5m; {@code label_values(q, l)} → {@code q}); each
+ * must succeed and return at least one series. Every rule of every live rule file is evaluated
+ * too. An alert's full expression is empty on a healthy cluster by design, so when it is empty
+ * its <em>signal</em> must be present, recursively: for a comparison the left operand (and the
+ * right one when it reads a metric); for {@code and}/{@code or}/{@code unless} and arithmetic each
+ * operand that reads a metric; for a function or aggregation (absent() included) each argument
+ * that reads a metric. An operand without any metric name ({@code time()}, {@code 600}) is not
+ * checked. So {@code (x == 1) * on (target) group_left (cluster) group by (…) (drwatch_target_up)}
+ * requires {@code x} and {@code drwatch_target_up} to exist. And no alert may fire.
+ *
+ * <p><b>Staged failures.</b> Archiving broken ({@code archive_command = /bin/false}) must make
+ * PostgresArchiverFailing go pending, then firing with its runbook; the synchronous standby
+ * stopped must make PostgresCommitsWouldBlock, PostgresSyncRepWaiters (a commit waiting on it)
+ * and DrwatchTargetDown fire; replay paused on async1 must fire PostgresReplayPausedTooLong;
+ * async1 stopped must fire PostgresReplicationSlotInactive (its slot on the primary) and
+ * DrwatchTargetDown, but not PostgresCommitsWouldBlock. Each alert must be seen pending, then
+ * firing, with its runbook_url pointing at a runbook that exists. The rules Prometheus loads are
+ * copies of the shipped files with every {@code for} shortened to {@value #TEST_FOR} (the shipped
+ * files are untouched; their own durations are unit-tested with promtool).
+ *
+ * <p>The cluster also runs with {@code max_slot_wal_keep_size = 1GB}: with the PostgreSQL
+ * default (-1) a slot has no {@code safe_wal_size}, and the slot-allowance panel and alert have
+ * nothing to show by design.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class MonitoringLiveIT {
+
+  static final String TEST_FOR = "3s";
+
+  private PgSandbox pg;
+  private Agent agent;
+  private Process prometheus;
+  private Path workDir;
+  private int promPort;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  @BeforeAll
+  void start() throws Exception {
+    Instant t0 = Instant.now();
+    pg = Clusters.primaryWithSyncAndAsync(Clusters.defaultMajor());
+    PgNode primary = pg.primary();
+    primary.sql("ALTER SYSTEM SET max_slot_wal_keep_size = '1GB'");
+    primary.sql("SELECT pg_reload_conf()");
+    pg.write(200); // replay timestamps on the standbys, WAL to archive
+    primary.sql("SELECT pg_switch_wal()");
+
+    StringBuilder targets = new StringBuilder();
+    for (PgNode n : pg.nodes()) {
+      targets.append("    { name = \"").append(n.name()).append("\", url = \"").append(n.jdbcUrl())
+          .append("\", user = ").append(PgSandbox.MONITOR_ROLE)
+          .append(", no-password = true, labels { cluster = main }")
+          .append(", collectors { settings { interval = 2s } } }\n");
+    }
+    String hocon = """
+        drwatch {
+          http { host = "127.0.0.1", port = 0 }
+          defaults { interval = 1s, timeout = 1s, connect-timeout = 1s }
+          clusters { main { rpo-objective = 30s, rto-objective = 2m } }
+          targets = [
+        %s  ]
+        }
+        """.formatted(targets);
+    CollectorRegistry registry = CollectorRegistry.builtIn();
+    AgentConfig config = new ConfigLoader(registry.names(), System::getenv).loadString(hocon, "monitoring-it.conf");
+    agent = Agent.start(config, registry);
+    agent.firstRound().await(30, TimeUnit.SECONDS);
+
+    workDir = Files.createTempDirectory("drwatch-prometheus-");
+    Path rules = Files.createDirectories(workDir.resolve("rules"));
+    for (RuleFile f : Monitoring.ruleFiles()) {
+      if (f.live()) {
+        String text = Files.readString(f.path(), StandardCharsets.UTF_8)
+            .replaceAll("(?m)^(\\s+for:) \\S+$", "$1 " + TEST_FOR);
+        Files.writeString(rules.resolve(f.file()), text);
+      }
+    }
+    promPort = freePort();
+    Files.writeString(workDir.resolve("prometheus.yml"), """
+        global:
+          scrape_interval: 1s
+          scrape_timeout: 1s
+          evaluation_interval: 1s
+        rule_files:
+          - %s/*.yml
+        scrape_configs:
+          - job_name: drwatch
+            static_configs:
+              - targets: ["127.0.0.1:%d"]
+        """.formatted(rules, agent.port()));
+    Path log = workDir.resolve("prometheus.log");
+    try {
+      prometheus = new ProcessBuilder("prometheus",
+          "--config.file=" + workDir.resolve("prometheus.yml"),
+          "--storage.tsdb.path=" + workDir.resolve("data"),
+          "--storage.tsdb.retention.time=1h",
+          "--web.listen-address=127.0.0.1:" + promPort)
+          .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    } catch (IOException e) {
+      throw new AssertionError("prometheus is not installed: apt-get install prometheus "
+          + "(the build's ensure-promtool.sh does when it may)", e);
+    }
+    await("Prometheus ready", Duration.ofSeconds(60), () -> {
+      try {
+        return http.send(HttpRequest.newBuilder(URI.create(base() + "/-/ready")).build(),
+            HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+      } catch (IOException e) {
+        return false;
+      }
+    });
+    // Every member scraped, both standbys streaming, and enough history for 30s rate windows.
+    await("all three targets and both standbys in Prometheus", Duration.ofSeconds(60),
+        () -> count("drwatch_target_up == 1") == 3 && count("pg_standby_streaming == 1") == 2
+            && count("pg_replication_slot_safe_wal_size_bytes") >= 2
+            && count("pg_archiver_last_archived_timestamp_seconds") >= 1);
+    Thread.sleep(35_000);
+    System.out.println("[monitoring-it] cluster, agent and Prometheus ready in "
+        + Duration.between(t0, Instant.now()).toSeconds() + " s");
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    if (prometheus != null) {
+      prometheus.destroy();
+      if (!prometheus.waitFor(10, TimeUnit.SECONDS)) {
+        prometheus.destroyForcibly();
+      }
+    }
+    if (agent != null) {
+      agent.close();
+    }
+    if (pg != null) {
+      pg.close();
+    }
+    if (workDir != null) {
+      try (var walk = Files.walk(workDir)) {
+        walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  // ---- healthy cluster ------------------------------------------------------------------
+
+  @Test
+  @Order(1)
+  void everyLiveDashboardQueryReturnsSeriesOnTheHealthyCluster() throws Exception {
+    List<String> problems = new ArrayList<>();
+    int evaluated = 0;
+    int skipped = 0;
+    for (Query q : Monitoring.dashboardQueries()) {
+      if (q.pending()) {
+        skipped++;
+        continue;
+      }
+      evaluated++;
+      String expr = Monitoring.substitute(q.expr());
+      Result r = query(expr);
+      if (r.error() != null) {
+        problems.add(q.dashboard() + " '" + q.panel() + "': " + r.error() + " in " + expr);
+      } else if (r.empty()) {
+        problems.add(q.dashboard() + " '" + q.panel() + "': no series for " + expr);
+      }
+    }
+    System.out.println("[monitoring-it] dashboard queries evaluated: " + evaluated + ", pending skipped: " + skipped);
+    assertTrue(evaluated > 50, "evaluated only " + evaluated);
+    assertEquals(List.of(), problems);
+  }
+
+  @Test
+  @Order(2)
+  void everyLiveRuleOrItsSignalReturnsSeriesOnTheHealthyCluster() throws Exception {
+    List<String> problems = new ArrayList<>();
+    int rules = 0;
+    for (RuleFile f : Monitoring.ruleFiles()) {
+      if (!f.live()) {
+        System.out.println("[monitoring-it] not evaluated (pending on " + f.needs() + "): " + f.file());
+        continue;
+      }
+      for (Rule r : Monitoring.rules(f)) {
+        rules++;
+        List<String> checked = new ArrayList<>();
+        signal(r.expr(), r.name(), problems, checked);
+        System.out.println("[monitoring-it] " + r.name() + ": non-empty " + checked);
+      }
+    }
+    assertTrue(rules >= 20, "evaluated only " + rules + " rules");
+    assertEquals(List.of(), problems);
+  }
+
+  /** The rule documented in the class comment: the expression, or else its signal, has series. */
+  private void signal(String expr, String rule, List<String> problems, List<String> checked) throws Exception {
+    Result r = query(expr);
+    if (r.error() != null) {
+      problems.add(rule + ": " + r.error() + " in " + expr);
+      return;
+    }
+    if (!r.empty()) {
+      checked.add(PromQl.unwrap(expr).replaceAll("\\s+", " "));
+      return;
+    }
+    Optional<PromQl.Binary> b = PromQl.binary(expr);
+    if (b.isPresent()) {
+      signalOperand(b.get().left(), rule, problems, checked);
+      signalOperand(b.get().right(), rule, problems, checked);
+      return;
+    }
+    Optional<PromQl.Call> c = PromQl.call(expr);
+    if (c.isPresent() && c.get().args().stream().anyMatch(a -> !PromQl.metricNames(a).isEmpty())) {
+      for (String a : c.get().args()) {
+        signalOperand(a, rule, problems, checked);
+      }
+      return;
+    }
+    problems.add(rule + ": no series for " + PromQl.unwrap(expr).replaceAll("\\s+", " "));
+  }
+
+  private void signalOperand(String operand, String rule, List<String> problems, List<String> checked)
+      throws Exception {
+    if (!PromQl.metricNames(operand).isEmpty()) {
+      signal(operand, rule, problems, checked);
+    }
+  }
+
+  @Test
+  @Order(3)
+  void noAlertFiresOnTheHealthyCluster() throws Exception {
+    Thread.sleep(5_000); // longer than the test copy's `for`
+    List<JsonObject> firing = alerts(a -> a.getString("state").equals("firing"));
+    assertEquals(List.of(), firing, "alerts firing on a healthy cluster");
+  }
+
+  // ---- staged failures -------------------------------------------------------------------
+
+  @Test
+  @Order(4)
+  void brokenArchivingFiresPostgresArchiverFailing() throws Exception {
+    pg.breakArchiving();
+    try {
+      pg.write(100);
+      pg.primary().sql("SELECT pg_switch_wal()");
+      JsonObject alert = awaitAlert("PostgresArchiverFailing", "primary", Duration.ofSeconds(60));
+      assertEquals("critical", alert.getJsonObject("labels").getString("severity"));
+      assertEquals("main", alert.getJsonObject("labels").getString("cluster"));
+      assertRunbook(alert, "PostgresArchiverFailing");
+      assertTrue(alert.getJsonObject("annotations").getString("description").contains("primary"),
+          alert.encodePrettily());
+      // The .ready backlog exists now, so the oldest-.ready branch of PostgresArchiveReadyTooOld
+      // (absent on a healthy cluster, where its `or` arm stands in with 0) is live too.
+      assertTrue(count("time() - pg_archiver_oldest_ready_timestamp_seconds{target=\"primary\"}") == 1);
+      assertTrue(count("pg_archiver_ready_files{target=\"primary\"} > 0") == 1);
+    } finally {
+      pg.repairArchiving();
+    }
+    await("PostgresArchiverFailing resolved after the repair", Duration.ofSeconds(90),
+        () -> alerts(a -> a.getJsonObject("labels").getString("alertname").equals("PostgresArchiverFailing")).isEmpty());
+  }
+
+  @Test
+  @Order(5)
+  void stoppedSyncStandbyFiresCommitsWouldBlockSyncRepWaitersAndTargetDown() throws Exception {
+    PgNode sync1 = pg.standby("sync1");
+    sync1.stop();
+    // A commit that waits for the missing synchronous standby; it completes once sync1 is back.
+    CompletableFuture<Void> waiter = CompletableFuture.runAsync(() ->
+        pg.primary().sql("INSERT INTO sandbox_load (payload) VALUES ('waits for sync1')"));
+    try {
+      Map<String, JsonObject> fired = awaitAlerts(Duration.ofSeconds(60), "PostgresCommitsWouldBlock@primary",
+          "PostgresSyncRepWaiters@primary", "DrwatchTargetDown@sync1");
+      JsonObject block = fired.get("PostgresCommitsWouldBlock@primary");
+      assertEquals("critical", block.getJsonObject("labels").getString("severity"));
+      assertRunbook(block, "PostgresCommitsWouldBlock");
+      JsonObject waiters = fired.get("PostgresSyncRepWaiters@primary");
+      assertTrue(waiters.getJsonObject("annotations").getString("summary").startsWith("1 sessions"),
+          waiters.encodePrettily());
+      assertRunbook(waiters, "PostgresSyncRepWaiters");
+      JsonObject down = fired.get("DrwatchTargetDown@sync1");
+      assertEquals("main", down.getJsonObject("labels").getString("cluster"));
+      assertRunbook(down, "DrwatchTargetDown");
+      assertTrue(!waiter.isDone(), "the commit waited for the synchronous standby");
+    } finally {
+      sync1.start();
+      pg.waitStreaming(Duration.ofSeconds(60));
+    }
+    waiter.get(60, TimeUnit.SECONDS);
+    await("commit alerts resolved once sync1 streams again", Duration.ofSeconds(90),
+        () -> alerts(a -> Set.of("PostgresCommitsWouldBlock", "PostgresSyncRepWaiters", "DrwatchTargetDown")
+            .contains(a.getJsonObject("labels").getString("alertname"))).isEmpty());
+  }
+
+  @Test
+  @Order(6)
+  void pausedReplayFiresPostgresReplayPausedTooLong() throws Exception {
+    PgNode async1 = pg.standby("async1");
+    async1.sql("SELECT pg_wal_replay_pause()");
+    try {
+      JsonObject paused = awaitAlert("PostgresReplayPausedTooLong", "async1", Duration.ofSeconds(60));
+      assertEquals("warning", paused.getJsonObject("labels").getString("severity"));
+      assertRunbook(paused, "PostgresReplayPausedTooLong");
+    } finally {
+      async1.sql("SELECT pg_wal_replay_resume()");
+    }
+    await("PostgresReplayPausedTooLong resolved after resume", Duration.ofSeconds(60),
+        () -> alerts(a -> a.getJsonObject("labels").getString("alertname").equals("PostgresReplayPausedTooLong")).isEmpty());
+  }
+
+  @Test
+  @Order(7)
+  void stoppedAsyncStandbyFiresSlotInactiveAndTargetDown() throws Exception {
+    PgNode async1 = pg.standby("async1");
+    async1.stop();
+    try {
+      Map<String, JsonObject> fired = awaitAlerts(Duration.ofSeconds(60),
+          "PostgresReplicationSlotInactive@primary", "DrwatchTargetDown@async1");
+      JsonObject slot = fired.get("PostgresReplicationSlotInactive@primary");
+      assertEquals("async1", slot.getJsonObject("labels").getString("slot_name"));
+      assertEquals("warning", slot.getJsonObject("labels").getString("severity"));
+      assertRunbook(slot, "PostgresReplicationSlotInactive");
+      // A stopped async standby blocks nothing: the quorum is sync1's.
+      assertTrue(alerts(a -> a.getJsonObject("labels").getString("alertname").equals("PostgresCommitsWouldBlock")).isEmpty());
+    } finally {
+      async1.start();
+      pg.waitStreaming(Duration.ofSeconds(60));
+    }
+    await("slot and target alerts resolved once async1 streams again", Duration.ofSeconds(90),
+        () -> alerts(a -> Set.of("PostgresReplicationSlotInactive", "DrwatchTargetDown")
+            .contains(a.getJsonObject("labels").getString("alertname"))).isEmpty());
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------
+
+  private void assertRunbook(JsonObject alert, String name) {
+    String url = alert.getJsonObject("annotations").getString("runbook_url");
+    assertEquals(AlertRulesTest.RUNBOOK_BASE + name + ".md", url);
+    assertTrue(Files.isRegularFile(Monitoring.runbooks().resolve(name + ".md")), url);
+  }
+
+  private JsonObject awaitAlert(String name, String target, Duration timeout) throws Exception {
+    return awaitAlerts(timeout, name + "@" + target).get(name + "@" + target);
+  }
+
+  /**
+   * Polls /api/v1/alerts until every alert ({@code name@target}) is firing, and requires that each
+   * was seen pending first: its `for` held it back.
+   */
+  private Map<String, JsonObject> awaitAlerts(Duration timeout, String... nameAtTarget) throws Exception {
+    Instant deadline = Instant.now().plus(timeout);
+    Map<String, Set<String>> states = new LinkedHashMap<>();
+    Map<String, JsonObject> firing = new LinkedHashMap<>();
+    for (String k : nameAtTarget) {
+      states.put(k, new LinkedHashSet<>());
+    }
+    while (Instant.now().isBefore(deadline)) {
+      for (JsonObject a : alerts(a -> true)) {
+        JsonObject l = a.getJsonObject("labels");
+        String key = l.getString("alertname") + "@" + l.getString("target");
+        if (states.containsKey(key)) {
+          states.get(key).add(a.getString("state"));
+          if (a.getString("state").equals("firing") && !firing.containsKey(key)) {
+            firing.put(key, a);
+            System.out.println("[monitoring-it] " + key + ": states seen " + states.get(key)
+                + ", labels " + l.encode() + ", runbook " + a.getJsonObject("annotations").getString("runbook_url"));
+          }
+        }
+      }
+      if (firing.size() == nameAtTarget.length) {
+        states.forEach((k, v) -> assertTrue(v.contains("pending"), k + " fired without being pending first: " + v));
+        return firing;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("not all of " + List.of(nameAtTarget) + " fired in " + timeout + "; states seen "
+        + states + "; all alerts " + alerts(a -> true));
+  }
+
+  private List<JsonObject> alerts(Predicate<JsonObject> filter) throws Exception {
+    JsonObject body = get("/api/v1/alerts");
+    List<JsonObject> out = new ArrayList<>();
+    for (Object o : body.getJsonObject("data").getJsonArray("alerts")) {
+      JsonObject a = (JsonObject) o;
+      if (filter.test(a)) {
+        out.add(a);
+      }
+    }
+    return out;
+  }
+
+  record Result(String error, boolean empty, JsonArray series) {}
+
+  private Result query(String expr) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base() + "/api/v1/query?query="
+        + URLEncoder.encode(expr, StandardCharsets.UTF_8))).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    JsonObject body = new JsonObject(r.body());
+    if (!"success".equals(body.getString("status"))) {
+      return new Result(body.getString("errorType") + ": " + body.getString("error"), true, new JsonArray());
+    }
+    JsonObject data = body.getJsonObject("data");
+    String type = data.getString("resultType");
+    if (type.equals("scalar") || type.equals("string")) {
+      return new Result(null, false, new JsonArray());
+    }
+    JsonArray result = data.getJsonArray("result");
+    return new Result(null, result.isEmpty(), result);
+  }
+
+  private int count(String expr) {
+    try {
+      Result r = query(expr);
+      return r.error() != null ? -1 : r.series().size();
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  private JsonObject get(String path) throws Exception {
+    return new JsonObject(http.send(HttpRequest.newBuilder(URI.create(base() + path))
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body());
+  }
+
+  private String base() {
+    return "http://127.0.0.1:" + promPort;
+  }
+
+  interface Check {
+    boolean ok() throws Exception;
+  }
+
+  private void await(String what, Duration timeout, Check check) throws Exception {
+    Instant deadline = Instant.now().plus(timeout);
+    while (Instant.now().isBefore(deadline)) {
+      if (check.ok()) {
+        return;
+      }
+      Thread.sleep(250);
+    }
+    String log = workDir == null ? "" : tail(workDir.resolve("prometheus.log"));
+    throw new AssertionError(what + ": not within " + timeout + "\nprometheus log:\n" + log);
+  }
+
+  private static String tail(Path p) {
+    try {
+      List<String> lines = Files.readAllLines(p);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+    } catch (IOException e) {
+      return "(no log)";
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
