@@ -1,5 +1,6 @@
 package io.drwatch.config;
 
+import io.drwatch.target.DatabaseFilter;
 import io.drwatch.target.Flavor;
 import java.time.Duration;
 import java.util.Map;
@@ -7,7 +8,9 @@ import java.util.Map;
 /**
  * One monitored server. {@code labels} always holds {@code cluster} (the target's own name when
  * not configured, so unrelated servers never look like one cluster). {@code password} is null when
- * the target authenticates without one.
+ * the target authenticates without one. {@code databases} is null when per-database collectors run
+ * in the target's own database only; otherwise the connectable databases it selects (fan-out),
+ * reached through at most {@code databaseConnections} connections besides the target's pool.
  */
 public record TargetSettings(
     String name,
@@ -19,11 +22,23 @@ public record TargetSettings(
     Duration interval,
     Duration timeout,
     Map<String, CollectorSettings> collectors,
-    String origin) {
+    String origin,
+    DatabaseFilter databases,
+    int databaseConnections) {
+
+  public static final int DEFAULT_DATABASE_CONNECTIONS = 1;
 
   public TargetSettings {
     labels = Map.copyOf(labels);
     collectors = Map.copyOf(collectors);
+  }
+
+  /** A target without database fan-out. */
+  public TargetSettings(String name, String url, String user, Secret password, Flavor flavor,
+      Map<String, String> labels, Duration interval, Duration timeout,
+      Map<String, CollectorSettings> collectors, String origin) {
+    this(name, url, user, password, flavor, labels, interval, timeout, collectors, origin, null,
+        DEFAULT_DATABASE_CONNECTIONS);
   }
 
   public String cluster() {
