@@ -86,6 +86,11 @@ public final class Db {
         }
         return new Table(List.copyOf(columns), rows);
       }
+    } catch (SQLException e) {
+      if ("57014".equals(e.getSQLState())) {
+        throw new SQLException("cancelled at the collector's timeout of " + timeoutSeconds + "s", "57014", e);
+      }
+      throw e;
     }
   }
 

@@ -20,14 +20,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * Connections from one target to its other databases (database fan-out): at most {@code max} open
  * at once, whatever the number of databases, each with the same read-only session settings as the
- * target's pool. A connection is reused while it is busy being useful and closed soon after it goes
- * idle ({@link #IDLE}), so drwatch never keeps a database it does not need busy: a plain
- * {@code DROP DATABASE} or {@code CREATE DATABASE … TEMPLATE} is not blocked by it (both wait five
- * seconds for other sessions to leave).
+ * target's pool. A connection is reused by runs that follow each other closely, but closed once it
+ * was idle for {@link #IDLE} and not reused once it is {@link #MAX_LIFE} old, so no drwatch session
+ * stays in a database for long: a plain {@code DROP DATABASE} or {@code CREATE DATABASE … TEMPLATE}
+ * (both wait five seconds for other sessions to leave) is not blocked by drwatch.
  */
 public final class DatabaseConnections implements AutoCloseable {
 
   public static final Duration IDLE = Duration.ofSeconds(1);
+  public static final Duration MAX_LIFE = Duration.ofSeconds(2);
 
   private static final ScheduledExecutorService SWEEPER = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "drwatch-database-sweeper");
@@ -35,17 +36,19 @@ public final class DatabaseConnections implements AutoCloseable {
     return t;
   });
 
-  private record Idle(String database, Connection connection, long sinceNanos) {}
+  private record Idle(String database, Connection connection, long openedNanos, long sinceNanos) {}
 
   /** A borrowed connection; closing it hands it back. */
   public final class Lease implements AutoCloseable {
     private final String database;
     private final Connection connection;
+    private final long openedNanos;
     private boolean discard;
 
-    private Lease(String database, Connection connection) {
+    private Lease(String database, Connection connection, long openedNanos) {
       this.database = database;
       this.connection = connection;
+      this.openedNanos = openedNanos;
     }
 
     public Connection connection() {
@@ -84,7 +87,7 @@ public final class DatabaseConnections implements AutoCloseable {
       properties.setProperty("password", target.password().reveal());
     }
     this.max = target.databaseConnections();
-    long ms = IDLE.toMillis() / 2;
+    long ms = IDLE.toMillis() / 4;
     this.sweep = SWEEPER.scheduleWithFixedDelay(this::sweep, ms, ms, TimeUnit.MILLISECONDS);
   }
 
@@ -103,7 +106,7 @@ public final class DatabaseConnections implements AutoCloseable {
         }
         Idle same = takeIdle(database);
         if (same != null) {
-          return new Lease(database, same.connection());
+          return new Lease(database, same.connection(), same.openedNanos());
         }
         if (open < max) {
           open++;
@@ -129,7 +132,8 @@ public final class DatabaseConnections implements AutoCloseable {
     }
     quietlyClose(evict);
     try {
-      return new Lease(database, connect(database));
+      long opened = System.nanoTime();
+      return new Lease(database, connect(database), opened);
     } catch (SQLException | RuntimeException e) {
       synchronized (this) {
         open--;
@@ -170,14 +174,15 @@ public final class DatabaseConnections implements AutoCloseable {
 
   private void giveBack(Lease lease) {
     boolean reuse;
+    long now = System.nanoTime();
     try {
-      reuse = !lease.discard && !lease.connection.isClosed();
+      reuse = !lease.discard && now - lease.openedNanos < MAX_LIFE.toNanos() && !lease.connection.isClosed();
     } catch (SQLException e) {
       reuse = false;
     }
     synchronized (this) {
       if (reuse && !closed) {
-        idle.addLast(new Idle(lease.database, lease.connection, System.nanoTime()));
+        idle.addLast(new Idle(lease.database, lease.connection, lease.openedNanos, now));
         notifyAll();
         return;
       }
@@ -210,7 +215,7 @@ public final class DatabaseConnections implements AutoCloseable {
     synchronized (this) {
       for (Iterator<Idle> it = idle.iterator(); it.hasNext(); ) {
         Idle i = it.next();
-        if (now - i.sinceNanos() >= IDLE.toNanos()) {
+        if (now - i.sinceNanos() >= IDLE.toNanos() || now - i.openedNanos() >= MAX_LIFE.toNanos()) {
           it.remove();
           gone.add(i.connection());
           open--;
