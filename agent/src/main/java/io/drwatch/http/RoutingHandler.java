@@ -150,7 +150,8 @@ public final class RoutingHandler {
       case "replica" -> replica(t, view, now, maxBytes, maxSeconds);
       default -> {
         Answer p = primary(t, view, now);
-        yield p.status() == 200 ? p : replica(t, view, now, maxBytes, maxSeconds);
+        boolean isPrimary = t.up() && t.server() != null && !t.server().inRecovery();
+        yield p.status() == 200 || isPrimary ? p : replica(t, view, now, maxBytes, maxSeconds);
       }
     };
   }
