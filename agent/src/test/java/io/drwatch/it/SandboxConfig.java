@@ -20,7 +20,7 @@ final class SandboxConfig {
     for (PgNode n : sandbox.nodes()) {
       b.append("  { name = \"").append(n.name()).append("\", url = \"").append(n.jdbcUrl())
           .append("\", user = \"").append(PgSandbox.MONITOR_ROLE)
-          .append("\", no-password = true, labels { cluster = \"c1\" } ").append(targetKeys).append(" }\n");
+          .append("\", no-password = true, labels { cluster = \"c1\" }").append(targetKeys.isBlank() ? "" : ", " + targetKeys).append(" }\n");
     }
     return b.append(" ]\n}\n").append(more).append('\n').toString();
   }
