@@ -112,17 +112,22 @@ final class DatabaseFanOut implements AutoCloseable {
       own = c.getCatalog();
       if (settings.databases() == null) {
         if (!collector.appliesToDatabase(own)) {
-          return new Run(List.of(), List.of(), Map.of(), 0);
+          return new Run(List.of(), List.of("selects no database here: this target's only database is " + own
+              + " (set databases = … on the target to reach others)"), Map.of(), 0);
         }
         Db db = new Db(c, schedule.timeout(), own);
         samples.addAll(collector.collect(db, server));
         db.warnings().forEach(w -> warnings.add("database " + own + ": " + w));
         return new Run(samples, warnings, failures, 1);
       }
-      for (String d : discover(c, false)) {
+      List<String> found = discover(c, false);
+      for (String d : found) {
         if (collector.appliesToDatabase(d)) {
           selected.add(d);
         }
+      }
+      if (selected.isEmpty()) {
+        warnings.add("selects none of this target's databases " + found);
       }
     }
     for (String d : selected) {
@@ -168,7 +173,7 @@ final class DatabaseFanOut implements AutoCloseable {
   }
 
   /** The connectable databases the target selects; discovered again when due. */
-  List<String> discover(Connection c, boolean force) throws SQLException {
+  synchronized List<String> discover(Connection c, boolean force) throws SQLException {
     List<String> current = databases;
     if (!force && current != null && System.nanoTime() - discoveredAtNanos < refresh.toNanos()) {
       return current;

@@ -46,6 +46,15 @@ class DatabaseFanOutIT {
             metrics { size { unit = bytes } }
           }
           only_db1 { sql = "SELECT 1 AS one", database = db1, metrics { one = gauge } }
+          guards {
+            sql = \"\"\"SELECT current_setting('transaction_read_only') = 'on' AS read_only,
+                           extract(epoch FROM current_setting('statement_timeout')::interval) AS timeout,
+                           current_setting('application_name') AS app\"\"\"
+            database = "db 3"
+            labels = [app]
+            metrics { read_only = gauge, timeout { unit = seconds } }
+          }
+          writer { sql = "SELECT nextval('s') AS n", database = db1, metrics { n = gauge } }
         }
       }
       """;
@@ -58,6 +67,11 @@ class DatabaseFanOutIT {
       for (String db : new String[] {"db1", "db2", "db 3"}) {
         pg.primary().sql("CREATE DATABASE \"" + db + "\"");
         items(pg, db, db.equals("db1") ? 1 : db.equals("db2") ? 2 : 3);
+      }
+      try (Connection c = DriverManager.getConnection(JdbcUrls.withDatabase(pg.primary().jdbcUrl(), "db1"), "postgres", "");
+          Statement st = c.createStatement()) {
+        st.execute("CREATE SEQUENCE s");
+        st.execute("GRANT USAGE, SELECT ON SEQUENCE s TO " + PgSandbox.MONITOR_ROLE);
       }
       String hocon = COLLECTORS + """
           drwatch.targets = [
@@ -89,6 +103,12 @@ class DatabaseFanOutIT {
         assertTrue(m.contains("items_n{datname=\"db1\",target=\"own\"} 1.0"), m);
         assertFalse(m.contains("datname=\"db2\",target=\"own\""), m);
         assertEquals("", Promtool.checkMetrics(m));
+        // a session in another database has the pool's guards: read-only, statement timeout, name
+        assertTrue(m.contains("guards_read_only{app=\"drwatch\",datname=\"db 3\",target=\"fan\"} 1.0"), m);
+        assertTrue(m.contains("guards_timeout_seconds{app=\"drwatch\",datname=\"db 3\",target=\"fan\"} 1.0"), m);
+        String writer = agent.cache().view().results().stream()
+            .filter(r -> r.target().equals("fan") && r.collector().equals("writer")).findFirst().orElseThrow().error();
+        assertTrue(writer != null && writer.contains("db1: ") && writer.contains("25006"), writer);
 
         // a new database shows up without a restart; until it has the table, only its own series fail
         pg.primary().sql("CREATE DATABASE db4");
