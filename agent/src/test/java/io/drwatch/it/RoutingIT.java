@@ -54,26 +54,32 @@ class RoutingIT {
         expect("/replica/replica?max_lag=10", 400, "unknown parameter \"max_lag\"");
         expect("/replica/replica?max_lag_bytes=-1", 400, "max_lag_bytes must be a number ≥ 0, not \"-1\"");
         expect("/primary/primary?target=replica", 400, "target named twice");
+        HttpResponse<String> head = http.send(HttpRequest.newBuilder(URI.create(base + "/primary/replica"))
+            .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(503, head.statusCode(), "HEAD answers like GET, without a body");
+        assertEquals("", head.body());
         awaitAnswer("/replica/replica?max_lag_bytes=10000000", 200, "replica: standby, streaming, replay lag ");
 
         // Routing answers come from the cache: many requests cost no query, and stay fast.
         List<Long> micros = new ArrayList<>();
-        for (int i = 0; i < 1000; i++) {
+        List<Long> health = new ArrayList<>();
+        for (int i = 0; i < 200; i++) { // warm-up of client and server
+          get("/replica/replica?max_lag_bytes=10000000");
+          get("/healthz");
+        }
+        for (int i = 0; i < 1000; i++) { // interleaved, so both see the same machine
           long t0 = System.nanoTime();
           HttpResponse<String> r = get("/replica/replica?max_lag_bytes=10000000&max_lag_seconds=3600");
           micros.add((System.nanoTime() - t0) / 1000);
           assertTrue(r.statusCode() == 200 || r.statusCode() == 503, r.body());
-        }
-        Collections.sort(micros);
-        List<Long> health = new ArrayList<>();
-        for (int i = 0; i < 1000; i++) {
-          long t0 = System.nanoTime();
+          t0 = System.nanoTime();
           get("/healthz");
           health.add((System.nanoTime() - t0) / 1000);
         }
+        Collections.sort(micros);
         Collections.sort(health);
         System.out.println("routing: 1000 requests, p50 " + micros.get(500) + " µs, p99 " + micros.get(990)
-            + " µs, max " + micros.get(999) + " µs; /healthz for comparison p50 " + health.get(500)
+            + " µs, max " + micros.get(999) + " µs; /healthz interleaved p50 " + health.get(500)
             + " µs, p99 " + health.get(990) + " µs");
         assertTrue(micros.get(990) < 100_000, "p99 " + micros.get(990) + " µs");
 
