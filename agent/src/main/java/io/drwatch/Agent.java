@@ -6,6 +6,7 @@ import io.drwatch.config.Redact;
 import io.drwatch.config.TargetSettings;
 import io.drwatch.http.CacheSnapshots;
 import io.drwatch.http.HttpVerticle;
+import io.drwatch.http.RoutingHandler;
 import io.drwatch.sample.SampleCache;
 import io.drwatch.sample.Schedule;
 import io.drwatch.sample.Scheduler;
@@ -57,7 +58,8 @@ public final class Agent implements AutoCloseable {
     Scheduler scheduler = new Scheduler(vertx, samplers);
     CacheSnapshots snapshots = new CacheSnapshots(cache, clock);
     HttpVerticle http = new HttpVerticle(config.http(), cache, snapshots,
-        () -> scheduler.firstRound().isComplete());
+        () -> scheduler.firstRound().isComplete(),
+        RoutingHandler.of(cache, clock, samplers, config.defaults()));
     try {
       vertx.deployVerticle(http).await(30, TimeUnit.SECONDS);
     } catch (Exception e) {

@@ -3,6 +3,7 @@ package io.drwatch.cli;
 import io.drwatch.Agent;
 import io.drwatch.BuildInfo;
 import io.drwatch.collect.CollectorRegistry;
+import io.drwatch.collect.custom.CustomFamilies;
 import io.drwatch.config.AgentConfig;
 import io.drwatch.config.ConfigException;
 import io.drwatch.config.ConfigLoader;
@@ -75,7 +76,11 @@ public final class Cli {
           if (file == null) {
             return usage("once needs --config FILE");
           }
-          out.print(Agent.once(load(registry, file), registry));
+          AgentConfig c = load(registry, file);
+          CollectorRegistry withCustom = c.registry(registry);
+          String exposition = Agent.once(c, withCustom);
+          out.print(exposition);
+          out.print(CustomFamilies.notInOutput(c.customCollectors(), exposition));
           return 0;
         }
         case "run" -> {
@@ -83,7 +88,8 @@ public final class Cli {
           if (file == null) {
             return usage("run needs --config FILE");
           }
-          Agent agent = Agent.start(load(registry, file), registry);
+          AgentConfig c = load(registry, file);
+          Agent agent = Agent.start(c, c.registry(registry));
           Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "drwatch-shutdown"));
           return KEEP_RUNNING;
         }

@@ -22,6 +22,14 @@ public interface Collector {
     return null;
   }
 
+  /**
+   * The collector's own statement timeout, or null to follow the target's {@code timeout} (or
+   * {@code defaults.timeout}). A per-target {@code collectors { <name> { timeout } }} still wins.
+   */
+  default Duration defaultTimeout() {
+    return null;
+  }
+
   /** Whether this collector has anything to say about the detected server. */
   boolean appliesTo(ServerInfo server);
 
@@ -37,6 +45,30 @@ public interface Collector {
    */
   default Collector perTarget() {
     return this;
+  }
+
+  /**
+   * A per-database collector runs once in each database of its target's database set (the
+   * target's own database unless the target sets {@code databases}), each time on a connection to
+   * that database, with {@link Db#database()} naming it. Every family it declares carries
+   * {@code datname} as its first label, and its samples fill it from {@link Db#database()}.
+   */
+  default boolean perDatabase() {
+    return false;
+  }
+
+  /** For a per-database collector: whether it runs in this database of the target's set. */
+  default boolean appliesToDatabase(String datname) {
+    return true;
+  }
+
+  /**
+   * At most this many series per run and target; the rest are dropped and counted in
+   * {@code drwatch_collector_dropped_series_total}. 0 means no limit (and no counter): built-in
+   * collectors are bounded by construction.
+   */
+  default int maxSeries() {
+    return 0;
   }
 
   /**

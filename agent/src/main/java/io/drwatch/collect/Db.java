@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,9 +22,16 @@ public final class Db {
   private final Connection connection;
   private final int timeoutSeconds;
   private final List<String> warnings = new ArrayList<>();
+  private final String database;
 
   public Db(Connection connection, Duration timeout) {
+    this(connection, timeout, null);
+  }
+
+  /** @param database the database the connection is to, or null to ask the connection */
+  public Db(Connection connection, Duration timeout, String database) {
     this.connection = connection;
+    this.database = database;
     // JDBC query timeouts are whole seconds; round up so a 500ms timeout still applies.
     this.timeoutSeconds = (int) Math.max(1, (timeout.toMillis() + 999) / 1000);
   }
@@ -48,6 +56,47 @@ public final class Db {
         return rows;
       }
     }
+  }
+
+  /** A result with its column names in order, as the server sent them (even for zero rows). */
+  public record Table(List<String> columns, List<Row> rows) {}
+
+  /**
+   * Runs SQL written by a user (custom collectors): a plain statement, so {@code ?} is an operator
+   * rather than a parameter and no JDBC escape processing rewrites the text; same timeout.
+   */
+  public Table table(String sql) throws SQLException {
+    try (Statement st = connection.createStatement()) {
+      st.setQueryTimeout(timeoutSeconds);
+      st.setEscapeProcessing(false);
+      try (ResultSet rs = st.executeQuery(sql)) {
+        ResultSetMetaData md = rs.getMetaData();
+        int n = md.getColumnCount();
+        List<String> columns = new ArrayList<>(n);
+        for (int c = 1; c <= n; c++) {
+          columns.add(md.getColumnLabel(c));
+        }
+        List<Row> rows = new ArrayList<>();
+        while (rs.next()) {
+          Map<String, Object> values = new LinkedHashMap<>(n * 2);
+          for (int c = 1; c <= n; c++) {
+            values.put(columns.get(c - 1), rs.getObject(c));
+          }
+          rows.add(new Row(values));
+        }
+        return new Table(List.copyOf(columns), rows);
+      }
+    } catch (SQLException e) {
+      if ("57014".equals(e.getSQLState())) {
+        throw new SQLException("cancelled at the collector's timeout of " + timeoutSeconds + "s", "57014", e);
+      }
+      throw e;
+    }
+  }
+
+  /** The database this session is connected to. */
+  public String database() throws SQLException {
+    return database != null ? database : connection.getCatalog();
   }
 
   /**

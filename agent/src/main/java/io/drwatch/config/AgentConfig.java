@@ -1,18 +1,34 @@
 package io.drwatch.config;
 
+import io.drwatch.collect.CollectorRegistry;
 import java.util.List;
 import java.util.Map;
 
-/** The validated, immutable configuration of one agent. */
+/**
+ * The validated, immutable configuration of one agent. {@code customCollectors} are the collectors
+ * defined under {@code custom-collectors}, to be added to the built-in registry.
+ */
 public record AgentConfig(
     HttpSettings http,
     Defaults defaults,
     Map<String, ClusterSettings> clusters,
     List<TargetSettings> targets,
-    String source) {
+    String source,
+    List<CollectorRegistry.Entry> customCollectors) {
 
   public AgentConfig {
     clusters = Map.copyOf(clusters);
     targets = List.copyOf(targets);
+    customCollectors = List.copyOf(customCollectors);
+  }
+
+  public AgentConfig(HttpSettings http, Defaults defaults, Map<String, ClusterSettings> clusters,
+      List<TargetSettings> targets, String source) {
+    this(http, defaults, clusters, targets, source, List.of());
+  }
+
+  /** The given registry plus the collectors this config defines. */
+  public CollectorRegistry registry(CollectorRegistry builtIn) {
+    return customCollectors.isEmpty() ? builtIn : builtIn.plus(customCollectors);
   }
 }

@@ -10,6 +10,9 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import io.drwatch.collect.Collector;
 import io.drwatch.collect.CollectorRegistry;
+import io.drwatch.collect.custom.CustomCollectorConfig;
+import io.drwatch.sample.CoreFamilies;
+import io.drwatch.target.DatabaseFilter;
 import io.drwatch.target.Flavor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -33,14 +36,15 @@ import java.util.regex.Pattern;
  */
 public final class ConfigLoader {
 
-  private static final Set<String> TOP_KEYS = Set.of("http", "defaults", "clusters", "targets");
+  private static final Set<String> TOP_KEYS = Set.of("http", "defaults", "clusters", "targets",
+      "custom-collectors");
   private static final Set<String> HTTP_KEYS = Set.of("host", "port");
   private static final Set<String> DEFAULTS_KEYS = Set.of("interval", "timeout", "connect-timeout",
       "lock-timeout", "idle-in-transaction-timeout", "max-connections", "stale-after-intervals");
   private static final Set<String> CLUSTER_KEYS = Set.of("rpo-objective", "rto-objective");
   private static final Set<String> TARGET_KEYS = Set.of("name", "url", "host", "port", "database",
       "user", "password-env", "password-file", "no-password", "flavor", "labels", "interval",
-      "timeout", "collectors", "cockroach");
+      "timeout", "collectors", "cockroach", "databases", "database-connections");
   private static final Set<String> COCKROACH_KEYS = Set.of("allow-unsafe-internals");
   private static final Set<String> COLLECTOR_KEYS = Set.of("enabled", "interval", "timeout");
   /** Label names the agent sets itself, or that collide with Prometheus target labels. */
@@ -50,8 +54,10 @@ public final class ConfigLoader {
   private static final Pattern LABEL = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
   private static final Pattern UNITLESS = Pattern.compile("\\s*[-+]?[0-9.]+([eE][-+]?[0-9]+)?\\s*");
 
-  private final Set<String> collectorNames;
-  private final CollectorRegistry registry;
+  private Set<String> collectorNames;
+  private CollectorRegistry registry;
+  private final Set<String> givenNames;
+  private final CollectorRegistry givenRegistry;
   private final Function<String, String> env;
   private final List<ConfigProblem> problems = new ArrayList<>();
   private String file = "<config>";
@@ -61,20 +67,22 @@ public final class ConfigLoader {
    * @param env environment lookup (System::getenv in production)
    */
   public ConfigLoader(Set<String> collectorNames, Function<String, String> env) {
-    this.collectorNames = Set.copyOf(collectorNames);
-    this.registry = null;
+    this.givenNames = Set.copyOf(collectorNames);
+    this.givenRegistry = null;
     this.env = env;
   }
 
   /** Validates collector options too, against each collector's {@code optionKeys()}. */
   public ConfigLoader(CollectorRegistry registry, Function<String, String> env) {
-    this.collectorNames = Set.copyOf(registry.names());
-    this.registry = registry;
+    this.givenNames = Set.copyOf(registry.names());
+    this.givenRegistry = registry;
     this.env = env;
   }
 
   public AgentConfig load(Path path) {
     problems.clear();
+    collectorNames = givenNames;
+    registry = givenRegistry;
     file = path.toString();
     if (!Files.isRegularFile(path)) {
       throw new ConfigException(List.of(new ConfigProblem(file, "-", "no such config file")));
@@ -90,6 +98,8 @@ public final class ConfigLoader {
 
   public AgentConfig loadString(String hocon, String name) {
     problems.clear();
+    collectorNames = givenNames;
+    registry = givenRegistry;
     file = name;
     Config user;
     try {
@@ -128,11 +138,29 @@ public final class ConfigLoader {
     unknownKeys(obj(c, "http", "drwatch.http"), "drwatch.http", HTTP_KEYS);
     Defaults defaults = defaults(c);
     Map<String, ClusterSettings> clusters = clusters(c);
+    List<CollectorRegistry.Entry> custom = customCollectors(c);
     List<TargetSettings> targets = targets(c, defaults);
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    return new AgentConfig(http, defaults, clusters, targets, source);
+    return new AgentConfig(http, defaults, clusters, targets, source, custom);
+  }
+
+  /**
+   * Collectors defined under {@code custom-collectors}; from here on their names are valid under
+   * a target's {@code collectors { … }} like the built-in ones.
+   */
+  private List<CollectorRegistry.Entry> customCollectors(Config c) {
+    CollectorRegistry known = givenRegistry != null ? givenRegistry : CollectorRegistry.builtIn();
+    CustomCollectorConfig parser = new CustomCollectorConfig(givenNames,
+        CustomCollectorConfig.familiesOf(known, CoreFamilies.all()), this::problem);
+    List<CollectorRegistry.Entry> custom = parser.parse(
+        c.hasPath("custom-collectors") ? c.getValue("custom-collectors") : null, "drwatch.custom-collectors");
+    Set<String> names = new HashSet<>(givenNames);
+    custom.forEach(e -> names.add(e.collector().name()));
+    collectorNames = Set.copyOf(names);
+    registry = givenRegistry == null ? null : givenRegistry.plus(custom);
+    return custom;
   }
 
   private Defaults defaults(Config c) {
@@ -234,11 +262,26 @@ public final class ConfigLoader {
     }
     Map<String, CollectorSettings> collectors = collectors(t, o, path);
     boolean allowUnsafeInternals = cockroach(t, o, path, flavor);
+    DatabaseFilter databases = null;
+    if (t.hasPath("databases")) {
+      try {
+        databases = DatabaseFilter.fromConfig(o.get("databases"));
+      } catch (IllegalArgumentException e) {
+        problem(o.get("databases"), path + ".databases", e.getMessage());
+      }
+    }
+    int databaseConnections = t.hasPath("database-connections")
+        ? integer(t, "database-connections", path + ".database-connections", 1, 10)
+        : TargetSettings.DEFAULT_DATABASE_CONNECTIONS;
+    if (t.hasPath("database-connections") && databases == null && problems.size() == before) {
+      problem(o.get("database-connections"), path + ".database-connections",
+          "applies only with databases = … (fan-out to other databases)");
+    }
     if (problems.size() > before) {
       return null;
     }
     return new TargetSettings(name, url, user, password, flavor, labels, interval, timeout,
-        collectors, origin(o.origin()), allowUnsafeInternals);
+        collectors, origin(o.origin()), allowUnsafeInternals, databases, databaseConnections);
   }
 
   /** {@code cockroach { allow-unsafe-internals = true }}: an explicit, per-target opt-in. */

@@ -1,5 +1,6 @@
 package io.drwatch.config;
 
+import io.drwatch.target.DatabaseFilter;
 import io.drwatch.target.Flavor;
 import java.time.Duration;
 import java.util.Map;
@@ -11,6 +12,9 @@ import java.util.Map;
  * {@code cockroach { allow-unsafe-internals = true }}: on CockroachDB 26.1+ drwatch then sets the
  * session variable {@code allow_unsafe_internals} (audited by CockroachDB) instead of reading only
  * the supported crdb_internal tables.
+ * {@code databases} is null when per-database collectors run
+ * in the target's own database only; otherwise the connectable databases it selects (fan-out),
+ * reached through at most {@code databaseConnections} connections besides the target's pool.
  */
 public record TargetSettings(
     String name,
@@ -23,18 +27,23 @@ public record TargetSettings(
     Duration timeout,
     Map<String, CollectorSettings> collectors,
     String origin,
-    boolean allowUnsafeInternals) {
+    boolean allowUnsafeInternals,
+    DatabaseFilter databases,
+    int databaseConnections) {
+
+  public static final int DEFAULT_DATABASE_CONNECTIONS = 1;
 
   public TargetSettings {
     labels = Map.copyOf(labels);
     collectors = Map.copyOf(collectors);
   }
 
-  /** A target without CockroachDB settings. */
+  /** A target without CockroachDB settings or database fan-out. */
   public TargetSettings(String name, String url, String user, Secret password, Flavor flavor,
       Map<String, String> labels, Duration interval, Duration timeout,
       Map<String, CollectorSettings> collectors, String origin) {
-    this(name, url, user, password, flavor, labels, interval, timeout, collectors, origin, false);
+    this(name, url, user, password, flavor, labels, interval, timeout, collectors, origin, false, null,
+        DEFAULT_DATABASE_CONNECTIONS);
   }
 
   public String cluster() {

@@ -100,6 +100,9 @@ public final class CacheSnapshots implements MultiCollector {
       fams.add(CoreFamilies.COLLECTOR_SUCCESS, self, r.success() ? 1 : 0);
       fams.add(CoreFamilies.COLLECTOR_DURATION, self, r.durationSeconds());
       fams.add(CoreFamilies.COLLECTOR_ERRORS, self, r.errorsTotal());
+      if (r.droppedSeriesTotal() != null) {
+        fams.add(CoreFamilies.COLLECTOR_DROPPED_SERIES, self, r.droppedSeriesTotal());
+      }
       if (r.lastSuccessAt() != null) {
         fams.add(CoreFamilies.COLLECTOR_LAST_SUCCESS, self, r.lastSuccessAt().toEpochMilli() / 1000.0);
       }

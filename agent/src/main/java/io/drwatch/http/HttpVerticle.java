@@ -33,6 +33,7 @@ public final class HttpVerticle extends VerticleBase {
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final ExpositionFormats formats = ExpositionFormats.init();
   private final BooleanSupplier ready;
+  private final RoutingHandler routing;
   private HttpServer server;
 
   /** The last body written, reused while neither the snapshots nor the format changed. */
@@ -42,9 +43,16 @@ public final class HttpVerticle extends VerticleBase {
 
   public HttpVerticle(HttpSettings settings, SampleCache cache, CacheSnapshots snapshots,
       BooleanSupplier ready) {
+    this(settings, cache, snapshots, ready, null);
+  }
+
+  /** @param routing /primary, /replica and /read (null: not served) */
+  public HttpVerticle(HttpSettings settings, SampleCache cache, CacheSnapshots snapshots,
+      BooleanSupplier ready, RoutingHandler routing) {
     this.settings = settings;
     this.cache = cache;
     this.ready = ready;
+    this.routing = routing;
     registry.register(snapshots);
   }
 
@@ -94,7 +102,13 @@ public final class HttpVerticle extends VerticleBase {
               + "<li><a href=\"/metrics\">/metrics</a></li><li><a href=\"/api/targets\">/api/targets</a></li>"
               + "<li><a href=\"/healthz\">/healthz</a></li><li><a href=\"/readyz\">/readyz</a></li>"
               + "</ul></body></html>\n");
-      default -> text(req, 404, "not found\n");
+      default -> {
+        if (routing != null && routing.handles(req.path())) {
+          routing.handle(req);
+        } else {
+          text(req, 404, "not found\n");
+        }
+      }
     }
   }
 

@@ -37,6 +37,10 @@ public final class CoreFamilies {
       "collector");
   public static final MetricFamily COLLECTOR_ERRORS = counter("drwatch_collector_errors_total",
       "Failed runs of the collector against the target since the agent started.", "collector");
+  public static final MetricFamily COLLECTOR_DROPPED_SERIES = counter(
+      "drwatch_collector_dropped_series_total",
+      "Series the collector produced beyond its series limit and that were not exposed, since the agent started.",
+      "collector");
   public static final MetricFamily IN_RECOVERY = gauge("pg_in_recovery",
       "1 on a standby (pg_is_in_recovery()).");
   public static final MetricFamily TIMELINE = gauge("pg_timeline_id",
@@ -47,7 +51,8 @@ public final class CoreFamilies {
 
   public static List<MetricFamily> all() {
     return List.of(BUILD_INFO, TARGET_UP, TARGET_INFO, TARGET_LAST_UP, COLLECTOR_SUCCESS,
-        COLLECTOR_DURATION, COLLECTOR_LAST_SUCCESS, COLLECTOR_ERRORS, IN_RECOVERY, TIMELINE,
+        COLLECTOR_DURATION, COLLECTOR_LAST_SUCCESS, COLLECTOR_ERRORS, COLLECTOR_DROPPED_SERIES,
+        IN_RECOVERY, TIMELINE,
         POSTMASTER_START);
   }
 }

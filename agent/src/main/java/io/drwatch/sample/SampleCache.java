@@ -59,7 +59,7 @@ public final class SampleCache {
       }
       CollectorResult r = e.getValue();
       results.put(k, new CollectorResult(r.target(), r.collector(), false, List.of(), at, 0, reason,
-          r.lastSuccessAt(), r.errorsTotal(), r.staleAfter()));
+          r.lastSuccessAt(), r.errorsTotal(), r.staleAfter(), r.droppedSeriesTotal()));
       changed = true;
     }
     if (changed) {

@@ -15,8 +15,8 @@ public record Schedule(Collector collector, Duration interval, Duration timeout)
   /**
    * Interval: the target's per-collector override; else the target's interval (or
    * {@code defaults.interval}), but never faster than the collector's own default, which marks
-   * collectors whose data changes slowly. Timeout: per-collector override, target, defaults; never
-   * longer than the interval.
+   * collectors whose data changes slowly. Timeout: per-collector override, the collector's own,
+   * target, defaults; never longer than the interval.
    */
   public static List<Schedule> forTarget(TargetSettings t, Defaults d, CollectorRegistry registry) {
     List<Schedule> out = new ArrayList<>();
@@ -32,7 +32,7 @@ public record Schedule(Collector collector, Duration interval, Duration timeout)
         base = c.defaultInterval();
       }
       Duration interval = first(o == null ? null : o.interval(), base);
-      Duration timeout = first(o == null ? null : o.timeout(), t.timeout(), d.timeout());
+      Duration timeout = first(o == null ? null : o.timeout(), c.defaultTimeout(), t.timeout(), d.timeout());
       if (timeout.compareTo(interval) > 0) {
         timeout = interval;
       }

@@ -1,5 +1,6 @@
 package io.drwatch.sample;
 
+import io.drwatch.collect.Collector;
 import io.drwatch.collect.Db;
 import io.drwatch.collect.Sample;
 import io.drwatch.config.Defaults;
@@ -42,6 +43,9 @@ public final class TargetSampler implements AutoCloseable {
   private final Map<String, Instant> lastSuccess = new ConcurrentHashMap<>();
   private final Set<String> warned = ConcurrentHashMap.newKeySet();
   private final Map<String, Long> errorCounts = new ConcurrentHashMap<>();
+  private final Map<String, Long> droppedCounts = new ConcurrentHashMap<>();
+  private final Set<String> dropping = ConcurrentHashMap.newKeySet();
+  private final DatabaseFanOut fanOut;
 
   private volatile boolean closing;
   private volatile boolean up;
@@ -58,7 +62,24 @@ public final class TargetSampler implements AutoCloseable {
     this.cache = cache;
     this.clock = clock;
     this.pool = new ConnectionPool(settings, defaults, Schedule.longestTimeout(schedules, defaults));
+    this.fanOut = schedules.stream().anyMatch(s -> s.collector().perDatabase())
+        ? new DatabaseFanOut(settings, defaults, schedules, this::describe) : null;
     publishStatus(clock.instant());
+  }
+
+  /** Databases found by the last discovery for per-database collectors (null when none ran). */
+  public List<String> databases() {
+    return fanOut == null ? null : fanOut.databases();
+  }
+
+  /** Connections open now to databases other than the target's own (database fan-out). */
+  public int databaseConnections() {
+    return fanOut == null ? 0 : fanOut.openConnections();
+  }
+
+  /** The most connections to other databases that were open at once. */
+  public int peakDatabaseConnections() {
+    return fanOut == null ? 0 : fanOut.peakConnections();
   }
 
   public TargetSettings settings() {
@@ -135,21 +156,35 @@ public final class TargetSampler implements AutoCloseable {
     }
     long t0 = System.nanoTime();
     Instant now;
-    try (Connection c = pool.borrow()) {
-      Db db = new Db(c, schedule.timeout());
-      List<Sample> samples = schedule.collector().collect(db, s);
+    try {
+      Collector collector = schedule.collector();
+      DatabaseFanOut.Run run = collector.perDatabase() ? fanOut.run(schedule, s, pool) : once(schedule, s);
+      List<Sample> samples = limit(collector, run.samples());
+      Long dropped = collector.maxSeries() > 0
+          ? droppedCounts.merge(name, (long) (run.samples().size() - samples.size()), Long::sum) : null;
       now = clock.instant();
-      lastSuccess.put(name, now);
-      for (String w : db.warnings()) {
+      for (String w : run.warnings()) {
         if (warned.add(name + "\u0000" + w)) {
           LOG.warn("target {} collector {}: {}", settings.name(), name, w);
         }
       }
+      if (run.failed()) {
+        // Some databases failed: their series are missing, the others' stand.
+        String reason = run.failureText();
+        long errors = errorCounts.merge(name, 1L, Long::sum);
+        if (!reason.equals(failingCollectors.put(name, reason)) && !closing) {
+          LOG.warn("target {} collector {} failed: {}", settings.name(), name, reason);
+        }
+        cache.putResult(new CollectorResult(settings.name(), name, false, samples, now,
+            seconds(t0), reason, lastSuccess.get(name), errors, staleAfter(schedule), dropped));
+        return true;
+      }
+      lastSuccess.put(name, now);
       if (failingCollectors.remove(name) != null) {
         LOG.info("target {} collector {} recovered", settings.name(), name);
       }
       cache.putResult(new CollectorResult(settings.name(), name, true, samples, now,
-          seconds(t0), null, now, errorCounts.getOrDefault(name, 0L), staleAfter(schedule)));
+          seconds(t0), null, now, errorCounts.getOrDefault(name, 0L), staleAfter(schedule), dropped));
       return true;
     } catch (SQLException | RuntimeException e) {
       now = clock.instant();
@@ -161,9 +196,35 @@ public final class TargetSampler implements AutoCloseable {
         LOG.warn("target {} collector {} failed: {}", settings.name(), name, reason);
       }
       cache.putResult(new CollectorResult(settings.name(), name, false, List.of(), now,
-          seconds(t0), reason, lastSuccess.get(name), errors, staleAfter(schedule)));
+          seconds(t0), reason, lastSuccess.get(name), errors, staleAfter(schedule),
+          schedule.collector().maxSeries() > 0 ? droppedCounts.getOrDefault(name, 0L) : null));
       return !isConnectionLoss(e);
     }
+  }
+
+  private DatabaseFanOut.Run once(Schedule schedule, ServerInfo s) throws SQLException {
+    try (Connection c = pool.borrow()) {
+      Db db = new Db(c, schedule.timeout());
+      List<Sample> samples = schedule.collector().collect(db, s);
+      return new DatabaseFanOut.Run(samples, db.warnings(), Map.of(), 1);
+    }
+  }
+
+  /** The first {@code maxSeries()} samples; says once when a collector starts dropping. */
+  private List<Sample> limit(Collector collector, List<Sample> samples) {
+    int max = collector.maxSeries();
+    String name = collector.name();
+    if (max <= 0 || samples.size() <= max) {
+      if (dropping.remove(name)) {
+        LOG.info("target {} collector {} is within its limit of {} series again", settings.name(), name, max);
+      }
+      return samples;
+    }
+    if (dropping.add(name)) {
+      LOG.warn("target {} collector {} produced {} series, over its limit of {}: dropping the rest "
+          + "(drwatch_collector_dropped_series_total)", settings.name(), name, samples.size(), max);
+    }
+    return List.copyOf(samples.subList(0, max));
   }
 
   private Duration staleAfter(Schedule schedule) {
@@ -173,7 +234,7 @@ public final class TargetSampler implements AutoCloseable {
   private void publishStatus(Instant at) {
     cache.putStatus(new TargetStatus(settings.name(), settings.cluster(), settings.labels(),
         Redact.url(settings.url()), up, server, lastError, probed ? at : null, lastUpAt,
-        pool.openConnections()));
+        pool.openConnections() + databaseConnections()));
   }
 
   private static double seconds(long t0) {
@@ -219,6 +280,9 @@ public final class TargetSampler implements AutoCloseable {
   @Override
   public void close() {
     closing = true;
+    if (fanOut != null) {
+      fanOut.close();
+    }
     pool.close();
   }
 }

@@ -7,6 +7,7 @@ import io.drwatch.config.TargetSettings;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Properties;
 
 /**
  * The small pool that is a target's only way in. Every session is read-only, named
@@ -35,21 +36,33 @@ public final class ConnectionPool implements AutoCloseable {
     hc.setInitializationFailTimeout(-1);
     hc.setAutoCommit(true);
     hc.setReadOnly(true);
-    hc.setConnectionInitSql(String.join("; ",
+    hc.setConnectionInitSql(initSql(defaults, statementTimeout));
+    hc.setDataSourceProperties(driverProperties(defaults, statementTimeout));
+    this.dataSource = new HikariDataSource(hc);
+  }
+
+  /** What every drwatch session runs first: read-only, and bounded by statement and lock timeouts. */
+  static String initSql(Defaults defaults, Duration statementTimeout) {
+    return String.join("; ",
         "SET default_transaction_read_only = on",
         "SET statement_timeout = " + statementTimeout.toMillis(),
         "SET lock_timeout = " + defaults.lockTimeout().toMillis(),
-        "SET idle_in_transaction_session_timeout = " + defaults.idleInTransactionTimeout().toMillis()));
-    hc.addDataSourceProperty("ApplicationName", "drwatch");
-    hc.addDataSourceProperty("connectTimeout", seconds(defaults.connectTimeout()));
-    hc.addDataSourceProperty("loginTimeout", seconds(defaults.connectTimeout()));
+        "SET idle_in_transaction_session_timeout = " + defaults.idleInTransactionTimeout().toMillis());
+  }
+
+  /** Driver properties of every drwatch session (user and password are added by the caller). */
+  static Properties driverProperties(Defaults defaults, Duration statementTimeout) {
+    Properties p = new Properties();
+    p.setProperty("ApplicationName", "drwatch");
+    p.setProperty("connectTimeout", seconds(defaults.connectTimeout()));
+    p.setProperty("loginTimeout", seconds(defaults.connectTimeout()));
     // Last resort when a cancel cannot reach a frozen server: the socket read gives up.
-    hc.addDataSourceProperty("socketTimeout", seconds(statementTimeout.multipliedBy(2).plusSeconds(5)));
-    hc.addDataSourceProperty("cancelSignalTimeout", seconds(defaults.connectTimeout()));
-    hc.addDataSourceProperty("tcpKeepAlive", "true");
+    p.setProperty("socketTimeout", seconds(statementTimeout.multipliedBy(2).plusSeconds(5)));
+    p.setProperty("cancelSignalTimeout", seconds(defaults.connectTimeout()));
+    p.setProperty("tcpKeepAlive", "true");
     // Prepared statements on the server would pin plans per session; monitoring SQL is cheap to plan.
-    hc.addDataSourceProperty("prepareThreshold", "0");
-    this.dataSource = new HikariDataSource(hc);
+    p.setProperty("prepareThreshold", "0");
+    return p;
   }
 
   private static String seconds(Duration d) {

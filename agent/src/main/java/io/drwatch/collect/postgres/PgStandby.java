@@ -44,6 +44,8 @@ public final class PgStandby implements Collector {
       SELECT pg_wal_lsn_diff(pg_last_wal_receive_lsn(), '0/0')::float8 AS receive_lsn,
              pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())::float8 AS replay_lag,
              CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+                  -- greatest() ignores NULL: without a replayed commit the delay is unknown, not 0
+                  WHEN pg_last_xact_replay_timestamp() IS NULL THEN NULL
                   ELSE greatest(0, extract(epoch FROM now() - pg_last_xact_replay_timestamp()))
              END::float8 AS replay_delay,
              extract(epoch FROM pg_last_xact_replay_timestamp())::float8 AS last_replay,
