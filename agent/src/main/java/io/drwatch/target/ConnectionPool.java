@@ -9,7 +9,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 
 /**
- * The small pool that is a target's only way in. Every session is read-only, named
+ * The small pool that is a target's only way in. Every pooled session is read-only, named
  * {@code drwatch}, and bounded by statement, lock and idle-in-transaction timeouts set at connect;
  * socket and connect timeouts bound a server that stops answering (SIGSTOP, network partition).
  */
@@ -18,14 +18,27 @@ public final class ConnectionPool implements AutoCloseable {
   private final HikariDataSource dataSource;
 
   public ConnectionPool(TargetSettings target, Defaults defaults, Duration statementTimeout) {
+    this(target, defaults, statementTimeout, false);
+  }
+
+  /**
+   * The heartbeat's session: one connection, named {@code drwatch-heartbeat}, with the same
+   * timeouts but not read-only, and {@code synchronous_commit = local} so its write never waits
+   * for a synchronous standby. Opened only for a target that enables the heartbeat.
+   */
+  public static ConnectionPool writer(TargetSettings target, Defaults defaults, Duration statementTimeout) {
+    return new ConnectionPool(target, defaults, statementTimeout, true);
+  }
+
+  private ConnectionPool(TargetSettings target, Defaults defaults, Duration statementTimeout, boolean writer) {
     HikariConfig hc = new HikariConfig();
-    hc.setPoolName("drwatch-" + target.name());
+    hc.setPoolName("drwatch-" + (writer ? "heartbeat-" : "") + target.name());
     hc.setJdbcUrl(target.url());
     hc.setUsername(target.user());
     if (target.password() != null) {
       hc.setPassword(target.password().reveal());
     }
-    hc.setMaximumPoolSize(defaults.maxConnections());
+    hc.setMaximumPoolSize(writer ? 1 : defaults.maxConnections());
     hc.setMinimumIdle(0);
     hc.setIdleTimeout(Math.max(10_000, 4 * statementTimeout.toMillis()));
     hc.setMaxLifetime(30 * 60_000L);
@@ -34,13 +47,14 @@ public final class ConnectionPool implements AutoCloseable {
     // Start even while the database is down; each borrow retries the connection.
     hc.setInitializationFailTimeout(-1);
     hc.setAutoCommit(true);
-    hc.setReadOnly(true);
+    hc.setReadOnly(!writer);
     hc.setConnectionInitSql(String.join("; ",
-        "SET default_transaction_read_only = on",
+        writer ? "SET default_transaction_read_only = off; SET synchronous_commit = local"
+            : "SET default_transaction_read_only = on",
         "SET statement_timeout = " + statementTimeout.toMillis(),
         "SET lock_timeout = " + defaults.lockTimeout().toMillis(),
         "SET idle_in_transaction_session_timeout = " + defaults.idleInTransactionTimeout().toMillis()));
-    hc.addDataSourceProperty("ApplicationName", "drwatch");
+    hc.addDataSourceProperty("ApplicationName", writer ? "drwatch-heartbeat" : "drwatch");
     hc.addDataSourceProperty("connectTimeout", seconds(defaults.connectTimeout()));
     hc.addDataSourceProperty("loginTimeout", seconds(defaults.connectTimeout()));
     // Last resort when a cancel cannot reach a frozen server: the socket read gives up.
