@@ -1,6 +1,7 @@
 package io.drwatch.collect;
 
 import io.drwatch.collect.postgres.PgDrSettings;
+import io.drwatch.collect.postgres.PgHeartbeat;
 import io.drwatch.collect.postgres.PgReplicationSlots;
 import io.drwatch.collect.postgres.PgStandby;
 import io.drwatch.collect.postgres.PgStatArchiver;
@@ -39,7 +40,8 @@ public final class CollectorRegistry {
         new Entry(new PgStandby(), true),
         new Entry(new PgWal(), true),
         new Entry(new PgStatArchiver(), true),
-        new Entry(new PgDrSettings(), true)));
+        new Entry(new PgDrSettings(), true),
+        new Entry(new PgHeartbeat(), false)));
   }
 
   /** A registry of exactly these collectors (tests; collectors defined in config). */
