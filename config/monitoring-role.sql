@@ -11,5 +11,6 @@ GRANT pg_monitor TO drwatch;
 ALTER ROLE drwatch SET default_transaction_read_only = on;
 ALTER ROLE drwatch SET statement_timeout = '5s';
 ALTER ROLE drwatch SET lock_timeout = '1s';
+-- The opt-in heartbeat collector needs one writable table besides: config/heartbeat.sql.
 -- pg_hba.conf, for example:
 --   hostssl postgres drwatch 10.0.9.0/24 scram-sha-256

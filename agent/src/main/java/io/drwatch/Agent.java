@@ -1,5 +1,6 @@
 package io.drwatch;
 
+import io.drwatch.cluster.ClusterDerivation;
 import io.drwatch.collect.CollectorRegistry;
 import io.drwatch.config.AgentConfig;
 import io.drwatch.config.Redact;
@@ -53,10 +54,11 @@ public final class Agent implements AutoCloseable {
     logEffective(config);
     Clock clock = Clock.systemUTC();
     SampleCache cache = new SampleCache(clock);
-    List<TargetSampler> samplers = samplers(config, registry, cache, clock);
+    ClusterDerivation clusters = new ClusterDerivation(config);
+    List<TargetSampler> samplers = samplers(config, registry, cache, clock, clusters);
     Vertx vertx = Vertx.vertx();
     Scheduler scheduler = new Scheduler(vertx, samplers);
-    CacheSnapshots snapshots = new CacheSnapshots(cache, clock);
+    CacheSnapshots snapshots = new CacheSnapshots(cache, clock, clusters);
     HttpVerticle http = new HttpVerticle(config.http(), cache, snapshots,
         () -> scheduler.firstRound().isComplete(),
         RoutingHandler.of(cache, clock, samplers, config.defaults()));
@@ -79,7 +81,8 @@ public final class Agent implements AutoCloseable {
   public static String once(AgentConfig config, CollectorRegistry registry) throws IOException {
     Clock clock = Clock.systemUTC();
     SampleCache cache = new SampleCache(clock);
-    List<TargetSampler> samplers = samplers(config, registry, cache, clock);
+    ClusterDerivation clusters = new ClusterDerivation(config);
+    List<TargetSampler> samplers = samplers(config, registry, cache, clock, clusters);
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(16, samplers.size())));
     try {
       List<Future<?>> runs = new ArrayList<>();
@@ -103,16 +106,16 @@ public final class Agent implements AutoCloseable {
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ExpositionFormats.init().getPrometheusTextFormatWriter()
-        .write(out, new CacheSnapshots(cache, clock).collect());
+        .write(out, new CacheSnapshots(cache, clock, clusters).collect());
     return out.toString(StandardCharsets.UTF_8);
   }
 
   private static List<TargetSampler> samplers(AgentConfig config, CollectorRegistry registry,
-      SampleCache cache, Clock clock) {
+      SampleCache cache, Clock clock, ClusterDerivation clusters) {
     List<TargetSampler> out = new ArrayList<>();
     for (TargetSettings t : config.targets()) {
       out.add(new TargetSampler(t, config.defaults(), Schedule.forTarget(t, config.defaults(), registry),
-          cache, clock));
+          cache, clock, clusters));
     }
     return out;
   }

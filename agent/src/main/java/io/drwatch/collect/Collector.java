@@ -72,6 +72,14 @@ public interface Collector {
   }
 
   /**
+   * True only for the heartbeat: it runs on the target's own writable session (one connection,
+   * not read-only) instead of the read-only pool.
+   */
+  default boolean writesToTarget() {
+    return false;
+  }
+
+  /**
    * Collector-specific keys a target may set under {@code collectors { <name> { … } }} besides
    * enabled, interval and timeout.
    */

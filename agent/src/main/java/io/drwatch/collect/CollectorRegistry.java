@@ -9,6 +9,7 @@ import io.drwatch.collect.cockroach.CrdbScheduledJobs;
 import io.drwatch.collect.cockroach.CrdbSessionVariables;
 import io.drwatch.collect.cockroach.CrdbStatementStatistics;
 import io.drwatch.collect.postgres.PgDrSettings;
+import io.drwatch.collect.postgres.PgHeartbeat;
 import io.drwatch.collect.postgres.PgReplicationSlots;
 import io.drwatch.collect.postgres.PgStandby;
 import io.drwatch.collect.postgres.PgStatArchiver;
@@ -55,7 +56,8 @@ public final class CollectorRegistry {
         new Entry(new CrdbStatementStatistics(), true),
         new Entry(new CrdbJobs(), true),
         new Entry(new CrdbScheduledJobs(), true),
-        new Entry(new CrdbClusterSettings(), true)));
+        new Entry(new CrdbClusterSettings(), true),
+        new Entry(new PgHeartbeat(), false)));
   }
 
   /** A registry of exactly these collectors (tests; collectors defined in config). */

@@ -99,6 +99,47 @@ public final class Db {
     return database != null ? database : connection.getCatalog();
   }
 
+  /** A statement that returns no rows (SET LOCAL, INSERT); same timeout. Returns the update count. */
+  public int update(String sql, Object... params) throws SQLException {
+    try (PreparedStatement st = connection.prepareStatement(sql)) {
+      st.setQueryTimeout(timeoutSeconds);
+      for (int i = 0; i < params.length; i++) {
+        st.setObject(i + 1, params[i]);
+      }
+      return st.executeUpdate();
+    }
+  }
+
+  /** Work that must commit or roll back as one transaction on this session. */
+  @FunctionalInterface
+  public interface Work<T> {
+    T run(Db db) throws SQLException;
+  }
+
+  /**
+   * Runs {@code work} in one transaction: committed when it returns, rolled back when it throws.
+   * Only the heartbeat writes, and only on its own session; on the read-only pool a write still
+   * fails (SQLSTATE 25006).
+   */
+  public <T> T transaction(Work<T> work) throws SQLException {
+    boolean autoCommit = connection.getAutoCommit();
+    connection.setAutoCommit(false);
+    try {
+      T result = work.run(this);
+      connection.commit();
+      return result;
+    } catch (SQLException | RuntimeException e) {
+      try {
+        connection.rollback();
+      } catch (SQLException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    } finally {
+      connection.setAutoCommit(autoCommit);
+    }
+  }
+
   /**
    * Records a problem that cost the collector part of its output (say, a privilege it lacks) while
    * the rest of its samples stand; the scheduler logs each distinct warning once.

@@ -25,8 +25,14 @@ public record MetricFamily(String name, MetricType type, String help, List<Strin
     if (type == MetricType.INFO && !name.endsWith("_info")) {
       throw new IllegalArgumentException("info family must end in _info: " + name);
     }
-    if (type == MetricType.GAUGE && (name.endsWith("_total") || name.endsWith("_info"))) {
-      throw new IllegalArgumentException("gauge must not use a reserved suffix: " + name);
+    if ((type == MetricType.GAUGE || type == MetricType.HISTOGRAM)
+        && (name.endsWith("_total") || name.endsWith("_info"))) {
+      throw new IllegalArgumentException(type.name().toLowerCase(java.util.Locale.ROOT)
+          + " must not use a reserved suffix: " + name);
+    }
+    if (type == MetricType.HISTOGRAM
+        && (name.endsWith("_bucket") || name.endsWith("_count") || name.endsWith("_sum"))) {
+      throw new IllegalArgumentException("histogram must not end in a series suffix: " + name);
     }
     labelNames = List.copyOf(labelNames);
     for (String label : labelNames) {
@@ -51,12 +57,16 @@ public record MetricFamily(String name, MetricType type, String help, List<Strin
     return new MetricFamily(name, MetricType.INFO, help, List.of(labels));
   }
 
+  public static MetricFamily histogram(String name, String help, String... labels) {
+    return new MetricFamily(name, MetricType.HISTOGRAM, help, List.of(labels));
+  }
+
   /** The name client_java wants: counters and info families without their reserved suffix. */
   public String baseName() {
     return switch (type) {
       case COUNTER -> name.substring(0, name.length() - "_total".length());
       case INFO -> name.substring(0, name.length() - "_info".length());
-      case GAUGE -> name;
+      case GAUGE, HISTOGRAM -> name;
     };
   }
 

@@ -6,5 +6,7 @@ public enum MetricType {
   /** Cumulative; declared with its {@code _total} name, exposed through a counter snapshot. */
   COUNTER,
   /** Value 1 carrying metadata labels; declared with its {@code _info} name. */
-  INFO
+  INFO,
+  /** Classic buckets, sum and count of observations the agent itself made (e.g. outage durations). */
+  HISTOGRAM
 }

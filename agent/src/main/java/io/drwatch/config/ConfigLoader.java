@@ -41,7 +41,8 @@ public final class ConfigLoader {
   private static final Set<String> HTTP_KEYS = Set.of("host", "port");
   private static final Set<String> DEFAULTS_KEYS = Set.of("interval", "timeout", "connect-timeout",
       "lock-timeout", "idle-in-transaction-timeout", "max-connections", "stale-after-intervals");
-  private static final Set<String> CLUSTER_KEYS = Set.of("rpo-objective", "rto-objective");
+  private static final Set<String> CLUSTER_KEYS = Set.of("rpo-objective", "rto-objective",
+      "rpo-objective-bytes", "promotion-overhead");
   private static final Set<String> TARGET_KEYS = Set.of("name", "url", "host", "port", "database",
       "user", "password-env", "password-file", "no-password", "flavor", "labels", "interval",
       "timeout", "collectors", "cockroach", "databases", "database-connections");
@@ -139,7 +140,12 @@ public final class ConfigLoader {
     Defaults defaults = defaults(c);
     Map<String, ClusterSettings> clusters = clusters(c);
     List<CollectorRegistry.Entry> custom = customCollectors(c);
+    int beforeTargets = problems.size();
     List<TargetSettings> targets = targets(c, defaults);
+    if (problems.size() == beforeTargets) { // a target with a problem may be the cluster's member
+      clustersHaveTargets(c.hasPath("clusters") && c.getValue("clusters") instanceof ConfigObject o ? o : null,
+          targets);
+    }
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
@@ -197,9 +203,28 @@ public final class ConfigLoader {
       Config cc = o.toConfig();
       out.put(e.getKey(), new ClusterSettings(e.getKey(),
           cc.hasPath("rpo-objective") ? duration(cc, "rpo-objective", path + ".rpo-objective") : null,
-          cc.hasPath("rto-objective") ? duration(cc, "rto-objective", path + ".rto-objective") : null));
+          cc.hasPath("rto-objective") ? duration(cc, "rto-objective", path + ".rto-objective") : null,
+          cc.hasPath("rpo-objective-bytes") ? bytes(cc, "rpo-objective-bytes", path + ".rpo-objective-bytes") : null,
+          cc.hasPath("promotion-overhead")
+              ? duration(cc, "promotion-overhead", path + ".promotion-overhead")
+              : ClusterSettings.DEFAULT_PROMOTION_OVERHEAD));
     }
     return out;
+  }
+
+  /** Objectives for a cluster no target belongs to would never be compared with anything. */
+  private void clustersHaveTargets(ConfigObject clusters, List<TargetSettings> targets) {
+    if (clusters == null) {
+      return;
+    }
+    Set<String> used = new java.util.TreeSet<>();
+    targets.forEach(t -> used.add(t.cluster()));
+    for (Map.Entry<String, ConfigValue> e : clusters.entrySet()) {
+      if (!used.contains(e.getKey())) {
+        problem(e.getValue(), "drwatch.clusters." + e.getKey(), "no target has labels.cluster = \""
+            + e.getKey() + "\"" + (used.isEmpty() ? "" : " (targets' clusters: " + String.join(", ", used) + ")"));
+      }
+    }
   }
 
   private List<TargetSettings> targets(Config c, Defaults defaults) {
@@ -525,6 +550,21 @@ public final class ConfigLoader {
       return d;
     } catch (com.typesafe.config.ConfigException e) {
       problem(valueOrNull(c, key), path, "must be a duration such as 15s, 500ms or 2m");
+      return null;
+    }
+  }
+
+  /** A size: a whole number of bytes, or a string such as 16MiB or 1GB. */
+  private Long bytes(Config c, String key, String path) {
+    try {
+      long v = c.getBytes(key);
+      if (v <= 0) {
+        problem(c.getValue(key), path, "must be positive");
+        return null;
+      }
+      return v;
+    } catch (com.typesafe.config.ConfigException e) {
+      problem(valueOrNull(c, key), path, "must be a size such as 16MiB, 1GB or a number of bytes");
       return null;
     }
   }

@@ -5,12 +5,15 @@ import io.drwatch.collect.MetricFamily;
 import io.drwatch.collect.Sample;
 import io.drwatch.sample.CollectorResult;
 import io.drwatch.sample.CoreFamilies;
+import io.drwatch.sample.Derivation;
 import io.drwatch.sample.SampleCache;
 import io.drwatch.sample.TargetStatus;
 import io.drwatch.target.ServerInfo;
 import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.InfoSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
@@ -30,7 +33,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns the sample cache into one {@link MetricSnapshots}: one snapshot per family, every target
  * merged into it, {@code target} added to every series. The result is rebuilt only when the cache
- * changed or a sample turned stale, so scrape rate does not drive the work. No timestamps are
+ * changed or a sample turned stale, so scrape rate does not drive the work; series derived from
+ * the cache (cluster signals) are computed in the same rebuild. No timestamps are
  * attached: values are sampled on a schedule and their age is itself a metric.
  */
 public final class CacheSnapshots implements MultiCollector {
@@ -39,6 +43,7 @@ public final class CacheSnapshots implements MultiCollector {
 
   private final SampleCache cache;
   private final Clock clock;
+  private final Derivation derivation;
   private final String version = BuildInfo.version();
   private final Set<String> reportedDuplicates = new HashSet<>();
   private MetricSnapshots published = MetricSnapshots.of();
@@ -46,8 +51,14 @@ public final class CacheSnapshots implements MultiCollector {
   private Instant rebuildBy = Instant.MIN;
 
   public CacheSnapshots(SampleCache cache, Clock clock) {
+    this(cache, clock, Derivation.NONE);
+  }
+
+  /** With series derived from the cache (cluster signals), computed once per rebuild. */
+  public CacheSnapshots(SampleCache cache, Clock clock, Derivation derivation) {
     this.cache = cache;
     this.clock = clock;
+    this.derivation = derivation;
   }
 
   @Override
@@ -116,24 +127,63 @@ public final class CacheSnapshots implements MultiCollector {
         fams.add(s.family(), Labels.of(names, values), s.value());
       }
     }
+    derivation.derive(view, clock.instant(), new Derivation.Output() {
+      @Override
+      public void add(String target, Sample s) {
+        fams.add(s.family(), labels(target, s.family(), s.labelValues()), s.value());
+      }
+
+      @Override
+      public void histogram(String target, MetricFamily f, List<String> labelValues, double[] upperBounds,
+          long[] counts, double sum) {
+        fams.histogram(f, labels(target, f, labelValues), ClassicHistogramBuckets.of(upperBounds, counts), sum);
+      }
+    });
     return fams.snapshots();
+  }
+
+  private static Labels labels(String target, MetricFamily f, List<String> values) {
+    Labels l = Labels.of(f.labelNames(), values);
+    return target == null ? l : l.merge(Labels.of("target", target));
   }
 
   /** Accumulates data points per family; drops (and reports once) a repeated label set. */
   private final class Families {
     private final Map<String, MetricFamily> declared = new LinkedHashMap<>();
     private final Map<String, Map<Labels, Double>> points = new LinkedHashMap<>();
+    private final Map<String, Map<Labels, HistogramSnapshot.HistogramDataPointSnapshot>> histograms =
+        new LinkedHashMap<>();
 
     void add(MetricFamily f, Labels labels, double value) {
-      MetricFamily known = declared.putIfAbsent(f.name(), f);
-      if (known != null && known != f && !known.equals(f)) {
-        report(f.name() + " declared twice with different shapes");
+      if (!declare(f)) {
         return;
       }
       Map<Labels, Double> series = points.computeIfAbsent(f.name(), k -> new LinkedHashMap<>());
       if (series.putIfAbsent(labels, value) != null) {
         report("duplicate series " + f.name() + labels);
       }
+    }
+
+    void histogram(MetricFamily f, Labels labels, ClassicHistogramBuckets buckets, double sum) {
+      if (!declare(f)) {
+        return;
+      }
+      HistogramSnapshot.HistogramDataPointSnapshot point = HistogramSnapshot.HistogramDataPointSnapshot
+          .builder().classicHistogramBuckets(buckets).sum(sum).labels(labels).build();
+      Map<Labels, HistogramSnapshot.HistogramDataPointSnapshot> series =
+          histograms.computeIfAbsent(f.name(), k -> new LinkedHashMap<>());
+      if (series.putIfAbsent(labels, point) != null) {
+        report("duplicate series " + f.name() + labels);
+      }
+    }
+
+    private boolean declare(MetricFamily f) {
+      MetricFamily known = declared.putIfAbsent(f.name(), f);
+      if (known != null && known != f && !known.equals(f)) {
+        report(f.name() + " declared twice with different shapes");
+        return false;
+      }
+      return true;
     }
 
     private void report(String what) {
@@ -147,6 +197,15 @@ public final class CacheSnapshots implements MultiCollector {
       for (Map.Entry<String, Map<Labels, Double>> e : points.entrySet()) {
         out.add(snapshot(declared.get(e.getKey()), e.getValue()));
       }
+      histograms.forEach((name, series) -> {
+        MetricFamily f = declared.get(name);
+        HistogramSnapshot.Builder b = HistogramSnapshot.builder().name(f.baseName()).help(f.help());
+        if (f.unit() != null) {
+          b.unit(new Unit(f.unit()));
+        }
+        series.values().forEach(b::dataPoint);
+        out.add(b.build());
+      });
       return new MetricSnapshots(out);
     }
 

@@ -46,6 +46,9 @@ public final class TargetSampler implements AutoCloseable {
   private final Map<String, Long> droppedCounts = new ConcurrentHashMap<>();
   private final Set<String> dropping = ConcurrentHashMap.newKeySet();
   private final DatabaseFanOut fanOut;
+  private final ProbeListener listener;
+  /** The heartbeat's own writable session; opened on its first run, only if a target enables it. */
+  private volatile ConnectionPool writer;
 
   private volatile boolean closing;
   private volatile boolean up;
@@ -56,6 +59,12 @@ public final class TargetSampler implements AutoCloseable {
 
   public TargetSampler(TargetSettings settings, Defaults defaults, List<Schedule> schedules,
       SampleCache cache, Clock clock) {
+    this(settings, defaults, schedules, cache, clock, ProbeListener.NONE);
+  }
+
+  public TargetSampler(TargetSettings settings, Defaults defaults, List<Schedule> schedules,
+      SampleCache cache, Clock clock, ProbeListener listener) {
+    this.listener = listener;
     this.settings = settings;
     this.defaults = defaults;
     this.schedules = List.copyOf(schedules);
@@ -117,6 +126,7 @@ public final class TargetSampler implements AutoCloseable {
         LOG.warn("target {} changed timeline: {} -> {}", settings.name(), before.timeline(), found.timeline());
       }
       up = true;
+      tell(found, started);
       return true;
     } catch (SQLException | RuntimeException e) {
       if (closing) {
@@ -130,10 +140,20 @@ public final class TargetSampler implements AutoCloseable {
       lastError = reason;
       // Numbers from before the outage are no longer current; only collector health stays.
       cache.markFailed(settings.name(), null, "target down: " + reason, clock.instant());
+      tell(null, started);
       return false;
     } finally {
       probed = true;
       publishStatus(started);
+    }
+  }
+
+  /** Before the status is published, so an exposition built from the new status sees the listener's state. */
+  private void tell(ServerInfo found, Instant at) {
+    try {
+      listener.probed(settings, found, at);
+    } catch (RuntimeException e) {
+      LOG.error("target {}: probe listener failed: {}", settings.name(), e.toString());
     }
   }
 
@@ -203,7 +223,7 @@ public final class TargetSampler implements AutoCloseable {
   }
 
   private DatabaseFanOut.Run once(Schedule schedule, ServerInfo s) throws SQLException {
-    try (Connection c = pool.borrow()) {
+    try (Connection c = borrow(schedule)) {
       Db db = new Db(c, schedule.timeout());
       List<Sample> samples = schedule.collector().collect(db, s);
       return new DatabaseFanOut.Run(samples, db.warnings(), Map.of(), 1);
@@ -227,6 +247,25 @@ public final class TargetSampler implements AutoCloseable {
     return List.copyOf(samples.subList(0, max));
   }
 
+  private Connection borrow(Schedule schedule) throws SQLException {
+    if (!schedule.collector().writesToTarget()) {
+      return pool.borrow();
+    }
+    ConnectionPool w = writer;
+    if (w == null) {
+      synchronized (this) {
+        if (writer == null && !closing) {
+          writer = ConnectionPool.writer(settings, defaults, schedule.timeout());
+        }
+        w = writer;
+      }
+    }
+    if (w == null) {
+      throw new SQLException("closing", "08003");
+    }
+    return w.borrow();
+  }
+
   private Duration staleAfter(Schedule schedule) {
     return schedule.interval().multipliedBy(defaults.staleAfterIntervals());
   }
@@ -234,7 +273,7 @@ public final class TargetSampler implements AutoCloseable {
   private void publishStatus(Instant at) {
     cache.putStatus(new TargetStatus(settings.name(), settings.cluster(), settings.labels(),
         Redact.url(settings.url()), up, server, lastError, probed ? at : null, lastUpAt,
-        pool.openConnections() + databaseConnections()));
+        pool.openConnections() + databaseConnections() + (writer == null ? 0 : writer.openConnections())));
   }
 
   private static double seconds(long t0) {
@@ -284,5 +323,10 @@ public final class TargetSampler implements AutoCloseable {
       fanOut.close();
     }
     pool.close();
+    synchronized (this) {
+      if (writer != null) {
+        writer.close();
+      }
+    }
   }
 }

@@ -19,14 +19,27 @@ public final class ConnectionPool implements AutoCloseable {
   private final HikariDataSource dataSource;
 
   public ConnectionPool(TargetSettings target, Defaults defaults, Duration statementTimeout) {
+    this(target, defaults, statementTimeout, false);
+  }
+
+  /**
+   * The heartbeat's session: one connection, named {@code drwatch-heartbeat}, with the same
+   * timeouts but not read-only, and {@code synchronous_commit = local} so its write never waits
+   * for a synchronous standby. Opened only for a target that enables the heartbeat.
+   */
+  public static ConnectionPool writer(TargetSettings target, Defaults defaults, Duration statementTimeout) {
+    return new ConnectionPool(target, defaults, statementTimeout, true);
+  }
+
+  private ConnectionPool(TargetSettings target, Defaults defaults, Duration statementTimeout, boolean writer) {
     HikariConfig hc = new HikariConfig();
-    hc.setPoolName("drwatch-" + target.name());
+    hc.setPoolName("drwatch-" + (writer ? "heartbeat-" : "") + target.name());
     hc.setJdbcUrl(target.url());
     hc.setUsername(target.user());
     if (target.password() != null) {
       hc.setPassword(target.password().reveal());
     }
-    hc.setMaximumPoolSize(defaults.maxConnections());
+    hc.setMaximumPoolSize(writer ? 1 : defaults.maxConnections());
     hc.setMinimumIdle(0);
     hc.setIdleTimeout(Math.max(10_000, 4 * statementTimeout.toMillis()));
     hc.setMaxLifetime(30 * 60_000L);
@@ -35,9 +48,16 @@ public final class ConnectionPool implements AutoCloseable {
     // Start even while the database is down; each borrow retries the connection.
     hc.setInitializationFailTimeout(-1);
     hc.setAutoCommit(true);
-    hc.setReadOnly(true);
-    hc.setConnectionInitSql(initSql(defaults, statementTimeout));
-    hc.setDataSourceProperties(driverProperties(defaults, statementTimeout));
+    hc.setReadOnly(!writer);
+    String init = initSql(defaults, statementTimeout);
+    Properties props = driverProperties(defaults, statementTimeout);
+    if (writer) {
+      init = init.replace("SET default_transaction_read_only = on",
+          "SET default_transaction_read_only = off; SET synchronous_commit = local");
+      props.setProperty("ApplicationName", "drwatch-heartbeat");
+    }
+    hc.setConnectionInitSql(init);
+    hc.setDataSourceProperties(props);
     this.dataSource = new HikariDataSource(hc);
   }
 

@@ -27,6 +27,10 @@ class ConfigLoaderTest {
   private static final String OK_TARGET =
       "name = \"pg-a\", url = \"jdbc:postgresql://db:5432/postgres\", user = \"drwatch\", no-password = true";
 
+  /** A target of cluster main, so that a clusters.main block has a member. */
+  private static final String MAIN_TARGET =
+      "\ndrwatch.targets = [ { " + OK_TARGET + ", labels { cluster = main } } ]";
+
   private final Map<String, String> env = new HashMap<>();
 
   @TempDir
@@ -198,7 +202,7 @@ class ConfigLoaderTest {
   void unknownKeyInHttpDefaultsClusterAndCollector() {
     assertProblem(problem("drwatch.http.hots = x"), "test.conf:1", "drwatch.http.hots", "unknown key");
     assertProblem(problem("drwatch.defaults.intervall = 1s"), "test.conf:1", "drwatch.defaults.intervall", "unknown key");
-    assertProblem(problem("drwatch.clusters.main.rpo = 1s"), "test.conf:1", "drwatch.clusters.main.rpo", "unknown key");
+    assertProblem(problem("drwatch.clusters.main.rpo = 1s" + MAIN_TARGET), "test.conf:1", "drwatch.clusters.main.rpo", "unknown key");
     assertProblem(targetProblem(OK_TARGET + ", collectors { wal { every = 1s } }"), "test.conf:1",
         "drwatch.targets[0].collectors.wal.every", "unknown key");
   }
@@ -223,7 +227,7 @@ class ConfigLoaderTest {
   void durationNeedsAUnit() {
     assertProblem(targetProblem(OK_TARGET + ", interval = 15"), "test.conf:1", "drwatch.targets[0].interval",
         "needs a unit");
-    assertProblem(problem("drwatch.clusters.main.rpo-objective = 30"), "test.conf:1",
+    assertProblem(problem("drwatch.clusters.main.rpo-objective = 30" + MAIN_TARGET), "test.conf:1",
         "drwatch.clusters.main.rpo-objective", "needs a unit");
   }
 
@@ -300,7 +304,7 @@ class ConfigLoaderTest {
     assertProblem(targetProblem(OK_TARGET + ", collectors { statementz { interval = 60s } }"), "test.conf:1",
         "drwatch.targets[0].collectors.statementz",
         "unknown collector (known: archiver, crdb_jobs, crdb_liveness, crdb_nodes, crdb_schedules, crdb_session, "
-            + "crdb_settings, crdb_statements, crdb_stores, replication, replication_slots, settings, standby, "
+            + "crdb_settings, crdb_statements, crdb_stores, heartbeat, replication, replication_slots, settings, standby, "
             + "sync_replication, wal)");
   }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.drwatch.cluster.ClusterFamilies;
 import io.drwatch.collect.Collector;
 import io.drwatch.collect.CollectorRegistry;
 import io.drwatch.collect.MetricFamily;
@@ -27,13 +28,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Keeps {@code docs/metrics.md} true to the declared families: {@link CoreFamilies#all()} (section
- * {@code ## agent}) and every collector of {@link CollectorRegistry#builtIn()} (section
+ * {@code ## agent}), {@link ClusterFamilies#all()} (section {@code ## cluster}) and every collector of {@link CollectorRegistry#builtIn()} (section
  * {@code ## <collector name>}). Each test collects every mismatch before failing, and names the
  * metric and what differs, so one run shows everything to fix.
  */
 class MetricsDocTest {
 
   static final String AGENT_SECTION = "agent";
+  static final String CLUSTER_SECTION = "cluster";
   static final List<String> HEADER =
       List.of("metric", "type", "labels", "source", "versions", "meaning");
 
@@ -68,6 +70,9 @@ class MetricsDocTest {
     declaredList = new ArrayList<>();
     for (MetricFamily f : CoreFamilies.all()) {
       declaredList.add(new Declared(f, AGENT_SECTION));
+    }
+    for (MetricFamily f : ClusterFamilies.all()) {
+      declaredList.add(new Declared(f, CLUSTER_SECTION));
     }
     for (CollectorRegistry.Entry e : CollectorRegistry.builtIn().entries()) {
       Collector c = e.collector();
@@ -331,9 +336,9 @@ class MetricsDocTest {
       return null;
     }
     String type = cells.get(1);
-    if (!Set.of("gauge", "counter", "info").contains(type)) {
+    if (!Set.of("gauge", "counter", "info", "histogram").contains(type)) {
       problems.add(name + " (line " + lineNo + "): type '" + type
-          + "' is not one of gauge, counter, info");
+          + "' is not one of gauge, counter, info, histogram");
     }
     String labelsCell = cells.get(2);
     List<String> labels = new ArrayList<>();
@@ -401,6 +406,9 @@ class MetricsDocTest {
   }
 
   private static String owner(Declared d) {
+    if (d.section().equals(CLUSTER_SECTION)) {
+      return "ClusterFamilies";
+    }
     return d.section().equals(AGENT_SECTION) ? "CoreFamilies" : "collector '" + d.section() + "'";
   }
 

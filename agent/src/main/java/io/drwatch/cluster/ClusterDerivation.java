@@ -1,0 +1,178 @@
+package io.drwatch.cluster;
+
+import io.drwatch.collect.MetricFamily;
+import io.drwatch.collect.Sample;
+import io.drwatch.config.AgentConfig;
+import io.drwatch.config.ClusterSettings;
+import io.drwatch.config.TargetSettings;
+import io.drwatch.sample.CollectorResult;
+import io.drwatch.sample.Derivation;
+import io.drwatch.sample.ProbeListener;
+import io.drwatch.sample.SampleCache;
+import io.drwatch.sample.TargetStatus;
+import io.drwatch.target.Flavor;
+import io.drwatch.target.ServerInfo;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The cluster view: fed by every probe (failovers, outages) and asked for its series whenever the
+ * exposition is rebuilt, which it computes from the cached samples of each cluster's members with
+ * the pure functions of this package. It never runs SQL, and its work follows cache changes, not
+ * scrapes. CockroachDB-only clusters are left to their own collectors.
+ */
+public final class ClusterDerivation implements Derivation, ProbeListener {
+
+  static final String STANDBY_COLLECTOR = "standby";
+  static final String REPLAY_BACKLOG = "pg_standby_replay_lag_bytes";
+  static final String RECEIVE_LSN = "pg_standby_receive_lsn_bytes";
+
+  private final Map<String, ClusterSettings> clusters;
+  private final Map<String, Flavor> configuredFlavors = new HashMap<>();
+  private final FailoverTracker failovers = new FailoverTracker();
+  private final OutageTracker outages = new OutageTracker();
+  private final ReplayRates rates = new ReplayRates();
+
+  public ClusterDerivation(AgentConfig config) {
+    this.clusters = Map.copyOf(config.clusters());
+    for (TargetSettings t : config.targets()) {
+      configuredFlavors.put(t.name(), t.flavor());
+    }
+  }
+
+  @Override
+  public void probed(TargetSettings target, ServerInfo server, Instant at) {
+    failovers.observe(target.cluster(), target.name(), server, at);
+    outages.observe(target.name(), target.cluster(), server != null, at);
+  }
+
+  @Override
+  public synchronized void derive(SampleCache.View view, Instant now, Output out) {
+    Map<String, Map<String, CollectorResult>> results = new HashMap<>();
+    for (CollectorResult r : view.results()) {
+      results.computeIfAbsent(r.target(), k -> new HashMap<>()).put(r.collector(), r);
+    }
+    Map<String, List<Member>> byCluster = new TreeMap<>();
+    for (TargetStatus t : view.targets()) {
+      Map<String, CollectorResult> own = results.getOrDefault(t.name(), Map.of());
+      List<Sample> samples = new ArrayList<>();
+      own.values().forEach(r -> samples.addAll(r.samples()));
+      byCluster.computeIfAbsent(t.cluster(), k -> new ArrayList<>())
+          .add(new Member(t, new Readings(samples), own));
+    }
+    double nowSeconds = now.toEpochMilli() / 1000.0;
+    Set<String> standbys = new HashSet<>();
+    byCluster.forEach((cluster, members) -> {
+      if (!cockroachOnly(members)) {
+        cluster(cluster, members, nowSeconds, out, standbys);
+      }
+    });
+    rates.retain(standbys);
+    new TreeMap<>(clusters).forEach((name, c) -> {
+      gauge(out, null, ClusterFamilies.RPO_OBJECTIVE_SECONDS, seconds(c.rpoObjective()), name);
+      gauge(out, null, ClusterFamilies.RPO_OBJECTIVE_BYTES,
+          c.rpoObjectiveBytes() == null ? null : c.rpoObjectiveBytes().doubleValue(), name);
+      gauge(out, null, ClusterFamilies.RTO_OBJECTIVE_SECONDS, seconds(c.rtoObjective()), name);
+    });
+    outages.snapshots().forEach((target, s) -> {
+      out.histogram(target, ClusterFamilies.OUTAGE, List.of(s.cluster()), s.upperBounds(), s.counts(), s.sum());
+      gauge(out, target, ClusterFamilies.LAST_OUTAGE, s.lastSeconds(), s.cluster());
+    });
+  }
+
+  private void cluster(String cluster, List<Member> members, double now, Output out, Set<String> standbys) {
+    Topology top = Topology.of(members);
+    if (!top.probed()) {
+      return; // agent start: a member not probed yet is not a missing member
+    }
+    gauge(out, null, ClusterFamilies.PRIMARIES, (double) top.primaries(), cluster);
+    gauge(out, null, ClusterFamilies.MEMBERS_IN_RECOVERY, (double) top.inRecovery(), cluster);
+    gauge(out, null, ClusterFamilies.SYSTEM_IDENTIFIERS, (double) top.systemIdentifiers(), cluster);
+    gauge(out, null, ClusterFamilies.HIGHEST_TIMELINE, toDouble(top.highestTimeline()), cluster);
+    gauge(out, null, ClusterFamilies.LOWEST_TIMELINE, toDouble(top.lowestTimeline()), cluster);
+    out.add(null, new Sample(ClusterFamilies.FAILOVERS, List.of(cluster), failovers.failovers(cluster)));
+    Instant last = failovers.lastFailoverAt(cluster);
+    gauge(out, null, ClusterFamilies.LAST_FAILOVER, last == null ? null : last.toEpochMilli() / 1000.0, cluster);
+
+    List<Layer> layers = new ArrayList<>();
+    if (top.writer() != null) {
+      Readings primary = top.writer().readings();
+      addIfPresent(layers, ReplicaLayer.estimate(primary));
+      addIfPresent(layers, ArchiveLayer.estimate(primary, now));
+    }
+    addIfPresent(layers, BackupLayer.estimate(members.stream().map(Member::readings).toList(), now));
+    for (Layer l : layers) {
+      gauge(out, null, ClusterFamilies.LAYER_HEALTHY, l.healthy() ? 1.0 : 0.0, cluster, l.name());
+      gauge(out, null, ClusterFamilies.RPO_SECONDS, l.seconds(), cluster, l.name());
+      gauge(out, null, ClusterFamilies.RPO_BYTES, l.bytes(), cluster, l.name());
+    }
+    Layer.Effective effective = Layer.effective(layers, top.writer() != null);
+    gauge(out, null, ClusterFamilies.RPO_EFFECTIVE_SECONDS, effective.seconds(), cluster);
+    gauge(out, null, ClusterFamilies.RPO_EFFECTIVE_BYTES, effective.bytes(), cluster);
+
+    List<Double> catchups = new ArrayList<>();
+    for (Member s : top.standbys()) {
+      standbys.add(s.target());
+      Double c = catchup(s);
+      catchups.add(c);
+      gauge(out, s.target(), ClusterFamilies.STANDBY_CATCHUP, c, cluster);
+    }
+    Duration overhead = clusters.getOrDefault(cluster, ClusterSettings.unconfigured(cluster)).promotionOverhead();
+    gauge(out, null, ClusterFamilies.RTO, Rto.estimate(catchups, overhead), cluster);
+  }
+
+  /** Feeds the standby's newest sample to its replay rate and estimates its catch-up time. */
+  private Double catchup(Member standby) {
+    Double backlog = standby.readings().value(REPLAY_BACKLOG);
+    Double received = standby.readings().value(RECEIVE_LSN);
+    CollectorResult r = standby.results().get(STANDBY_COLLECTOR);
+    Double rate = rates.rate(standby.target());
+    if (backlog != null && received != null && r != null) {
+      rate = rates.update(standby.target(), r.finishedAt().toEpochMilli() / 1000.0, received - backlog,
+          backlog);
+    }
+    return Rto.catchup(backlog, rate);
+  }
+
+  /**
+   * A cluster whose every member is known (configured or detected) to be CockroachDB has no
+   * primaries or timelines to count.
+   */
+  private boolean cockroachOnly(List<Member> members) {
+    for (Member m : members) {
+      ServerInfo s = m.status().server();
+      Flavor f = s != null ? s.flavor() : configuredFlavors.getOrDefault(m.target(), Flavor.AUTO);
+      if (f != Flavor.COCKROACHDB) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static void addIfPresent(List<Layer> layers, Layer l) {
+    if (l != null) {
+      layers.add(l);
+    }
+  }
+
+  private static void gauge(Output out, String target, MetricFamily f, Double value, String... labels) {
+    if (value != null) {
+      out.add(target, new Sample(f, List.of(labels), value));
+    }
+  }
+
+  private static Double seconds(Duration d) {
+    return d == null ? null : d.toMillis() / 1000.0;
+  }
+
+  private static Double toDouble(Long v) {
+    return v == null ? null : v.doubleValue();
+  }
+}

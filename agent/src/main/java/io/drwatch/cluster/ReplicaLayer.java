@@ -1,0 +1,91 @@
+package io.drwatch.cluster;
+
+import io.drwatch.collect.Sample;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Replica layer: what the best standby streaming from the primary has not yet flushed, from the
+ * primary's {@code replication} and {@code sync_replication} samples (one consistent snapshot of
+ * pg_stat_replication, not positions sampled on different servers at different times).
+ *
+ * <p>With synchronous replication in force, an acknowledged commit is already flushed (or
+ * written, for remote_write) on the synchronous set, so failing over to the most advanced standby
+ * loses no acknowledged commit: the estimate is 0. In force means: {@code FIRST n} (or a plain
+ * list) has at least n streaming standbys in sync_state {@code sync}, {@code ANY n} has at least
+ * n in {@code quorum}, and the server's synchronous_commit makes commits wait for them.
+ */
+final class ReplicaLayer {
+
+  private ReplicaLayer() {}
+
+  static final String STANDBYS = "pg_replication_standbys_connected";
+  static final String STANDBY_INFO = "pg_replication_standby_info";
+  static final String LAG_BYTES = "pg_replication_lag_bytes";
+  static final String LAG_SECONDS = "pg_replication_lag_seconds";
+  static final String SYNC_REQUIRED = "pg_replication_sync_standbys_required";
+  static final String SYNC_CONFIG = "pg_replication_sync_config_info";
+
+  private static final Set<String> WAITING_COMMITS = Set.of("remote_write", "on", "remote_apply");
+
+  record Candidate(String applicationName, String syncState, double flushLagBytes, Double flushLagSeconds) {}
+
+  /** Null when the primary's replication samples are missing (collector failed or stale). */
+  static Layer estimate(Readings primary) {
+    if (!primary.has(STANDBYS)) {
+      return null;
+    }
+    List<Candidate> candidates = candidates(primary);
+    if (candidates.isEmpty()) {
+      return new Layer(Layer.REPLICA, false, null, null);
+    }
+    if (syncInForce(primary, candidates)) {
+      return new Layer(Layer.REPLICA, true, 0.0, 0.0);
+    }
+    Candidate best = candidates.get(0);
+    return new Layer(Layer.REPLICA, true, best.flushLagSeconds(), best.flushLagBytes());
+  }
+
+  /** Streaming standbys with a known flush position, most advanced first. */
+  static List<Candidate> candidates(Readings primary) {
+    List<Candidate> out = new ArrayList<>();
+    for (Sample info : primary.all(STANDBY_INFO)) {
+      if (!"streaming".equals(Readings.label(info, "state"))) {
+        continue; // catchup, startup, backup (pg_basebackup) or hidden from this role
+      }
+      String app = Readings.label(info, "application_name");
+      Double bytes = primary.value(LAG_BYTES, "application_name", app, "stage", "flush");
+      if (bytes == null) {
+        continue;
+      }
+      out.add(new Candidate(app, Readings.label(info, "sync_state"), Math.max(0, bytes),
+          primary.value(LAG_SECONDS, "application_name", app, "stage", "flush")));
+    }
+    out.sort(Comparator.comparingDouble(Candidate::flushLagBytes).thenComparing(Candidate::applicationName));
+    return out;
+  }
+
+  static boolean syncInForce(Readings primary, List<Candidate> candidates) {
+    List<Sample> config = primary.all(SYNC_CONFIG);
+    Double required = primary.value(SYNC_REQUIRED);
+    if (config.isEmpty() || required == null || required < 1) {
+      return false;
+    }
+    String method = Readings.label(config.get(0), "method");
+    if (!WAITING_COMMITS.contains(Readings.label(config.get(0), "synchronous_commit"))) {
+      return false;
+    }
+    String member = switch (method == null ? "" : method) {
+      case "first" -> "sync";
+      case "any" -> "quorum";
+      default -> null;
+    };
+    if (member == null) {
+      return false;
+    }
+    long inSet = candidates.stream().filter(c -> member.equals(c.syncState())).count();
+    return inSet >= required;
+  }
+}

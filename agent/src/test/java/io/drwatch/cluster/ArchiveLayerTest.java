@@ -1,0 +1,76 @@
+package io.drwatch.cluster;
+
+import static io.drwatch.cluster.Fixture.NOW;
+import static io.drwatch.cluster.Fixture.readings;
+import static io.drwatch.cluster.Fixture.s;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import org.junit.jupiter.api.Test;
+
+class ArchiveLayerTest {
+
+  @Test
+  void absentWithoutArchiverSamples() {
+    assertNull(ArchiveLayer.estimate(Readings.NONE, NOW));
+  }
+
+  @Test
+  void archivingOffIsAnUnhealthyLayerWithoutEstimate() {
+    Layer l = ArchiveLayer.estimate(readings(s("pg_archiver_enabled", 0), s("pg_archiver_failing", 0)), NOW);
+    assertEquals(new Layer("archive", false, null, null), l);
+  }
+
+  @Test
+  void keepingUpTheSegmentInProgressIsAtRiskSinceTheLastArchive() {
+    Layer l = ArchiveLayer.estimate(readings(s("pg_archiver_enabled", 1), s("pg_archiver_failing", 0),
+        s("pg_archiver_unarchived_bytes", 3_000_000), s("pg_archiver_ready_files", 0),
+        s("pg_archiver_last_archived_timestamp_seconds", NOW - 42)), NOW);
+    assertEquals(new Layer("archive", true, 42.0, 3_000_000.0), l);
+  }
+
+  @Test
+  void nothingUnarchivedIsNoLoss() {
+    Layer l = ArchiveLayer.estimate(readings(s("pg_archiver_enabled", 1), s("pg_archiver_failing", 0),
+        s("pg_archiver_unarchived_bytes", 0), s("pg_archiver_last_archived_timestamp_seconds", NOW - 9000)), NOW);
+    assertEquals(new Layer("archive", true, 0.0, 0.0), l);
+  }
+
+  @Test
+  void failingArchiverIsUnhealthyAndItsLossGrows() {
+    Readings r = readings(s("pg_archiver_enabled", 1), s("pg_archiver_failing", 1),
+        s("pg_archiver_unarchived_bytes", 3 * 16777216.0), s("pg_archiver_ready_files", 3),
+        s("pg_archiver_oldest_ready_timestamp_seconds", NOW - 100),
+        s("pg_archiver_last_archived_timestamp_seconds", NOW - 300));
+    assertEquals(new Layer("archive", false, 300.0, 3 * 16777216.0), ArchiveLayer.estimate(r, NOW));
+    assertEquals(360.0, ArchiveLayer.estimate(r, NOW + 60).seconds());
+  }
+
+  @Test
+  void neverArchivedUsesTheOldestReadyFile() {
+    Layer l = ArchiveLayer.estimate(readings(s("pg_archiver_enabled", 1), s("pg_archiver_failing", 1),
+        s("pg_archiver_unarchived_bytes", 20_000_000), s("pg_archiver_oldest_ready_timestamp_seconds", NOW - 77)), NOW);
+    assertEquals(new Layer("archive", false, 77.0, 20_000_000.0), l);
+  }
+
+  @Test
+  void withoutPgMonitorThereAreNoBytesAndTheAgeStillCounts() {
+    // no .ready backlog visible: unarchived bytes and oldest ready are absent
+    Layer l = ArchiveLayer.estimate(readings(s("pg_archiver_enabled", 1), s("pg_archiver_failing", 0),
+        s("pg_archiver_last_archived_timestamp_seconds", NOW - 5)), NOW);
+    assertEquals(new Layer("archive", true, 5.0, null), l);
+  }
+
+  @Test
+  void noTimestampsNoSeconds() {
+    Layer l = ArchiveLayer.estimate(readings(s("pg_archiver_enabled", 1), s("pg_archiver_unarchived_bytes", 100)), NOW);
+    assertEquals(new Layer("archive", true, null, 100.0), l, "failing absent is not failing");
+  }
+
+  @Test
+  void aClockAheadOfTheAgentIsNoNegativeAge() {
+    Layer l = ArchiveLayer.estimate(readings(s("pg_archiver_enabled", 1), s("pg_archiver_unarchived_bytes", 100),
+        s("pg_archiver_last_archived_timestamp_seconds", NOW + 3)), NOW);
+    assertEquals(0.0, l.seconds());
+  }
+}

@@ -1,0 +1,69 @@
+package io.drwatch.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.drwatch.collect.CollectorRegistry;
+import io.drwatch.collect.MetricFamily;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The derivations read collectors' families by name; this keeps those names and the labels they
+ * match on true to the built-in collectors' declarations, so a rename fails here, not silently.
+ */
+class ClusterInputsTest {
+
+  /** Family read by the cluster package, and the labels it reads from it. */
+  private static final Map<String, List<String>> READ = new LinkedHashMap<>();
+
+  static {
+    READ.put(ReplicaLayer.STANDBYS, List.of());
+    READ.put(ReplicaLayer.STANDBY_INFO, List.of("application_name", "state", "sync_state"));
+    READ.put(ReplicaLayer.LAG_BYTES, List.of("application_name", "stage"));
+    READ.put(ReplicaLayer.LAG_SECONDS, List.of("application_name", "stage"));
+    READ.put(ReplicaLayer.SYNC_REQUIRED, List.of());
+    READ.put(ReplicaLayer.SYNC_CONFIG, List.of("method", "synchronous_commit"));
+    READ.put(ArchiveLayer.ENABLED, List.of());
+    READ.put(ArchiveLayer.FAILING, List.of());
+    READ.put(ArchiveLayer.UNARCHIVED, List.of());
+    READ.put(ArchiveLayer.LAST_ARCHIVED, List.of());
+    READ.put(ArchiveLayer.OLDEST_READY, List.of());
+    READ.put(ClusterDerivation.REPLAY_BACKLOG, List.of());
+    READ.put(ClusterDerivation.RECEIVE_LSN, List.of());
+  }
+
+  @Test
+  void everyFamilyReadIsDeclaredWithTheLabelsRead() {
+    Map<String, MetricFamily> declared = new LinkedHashMap<>();
+    Map<String, String> owner = new LinkedHashMap<>();
+    for (CollectorRegistry.Entry e : CollectorRegistry.builtIn().entries()) {
+      for (MetricFamily f : e.collector().families()) {
+        declared.put(f.name(), f);
+        owner.put(f.name(), e.collector().name());
+      }
+    }
+    List<String> problems = new ArrayList<>();
+    READ.forEach((name, labels) -> {
+      MetricFamily f = declared.get(name);
+      if (f == null) {
+        problems.add(name + " is read but no built-in collector declares it");
+      } else if (!f.labelNames().containsAll(labels)) {
+        problems.add(name + " is read with labels " + labels + " but declared with " + f.labelNames());
+      }
+    });
+    assertEquals(List.of(), problems);
+    assertEquals("standby", owner.get(ClusterDerivation.REPLAY_BACKLOG));
+    assertEquals(ClusterDerivation.STANDBY_COLLECTOR, owner.get(ClusterDerivation.RECEIVE_LSN),
+        "replay rate pairs receive position and backlog from one standby collector row");
+  }
+
+  @Test
+  void thePgBackRestContractIsWhatTheBackupLayerReads() {
+    // DESIGN's core metric contract; the pgbackrest collector is built on another branch
+    assertEquals("pgbackrest_backup_last_completion_timestamp_seconds", BackupLayer.LAST_COMPLETION);
+    assertEquals("pgbackrest_stanza_status", BackupLayer.STANZA_STATUS);
+  }
+}

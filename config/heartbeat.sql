@@ -1,0 +1,17 @@
+-- Heartbeat table for drwatch's opt-in heartbeat collector
+-- (collectors { heartbeat { enabled = true } } on every member of the cluster).
+-- Run once as a superuser or the database owner on the primary, in the database the targets'
+-- URLs name; table and grants replicate to the standbys.
+--
+-- This is the only write drwatch ever makes: on the primary it upserts row id = 1 with the
+-- agent's clock, in a transaction with SET LOCAL synchronous_commit = local, on its own session
+-- (application_name = drwatch-heartbeat); on standbys it only reads the row back.
+CREATE SCHEMA IF NOT EXISTS drwatch;
+CREATE TABLE IF NOT EXISTS drwatch.heartbeat (
+  id         int PRIMARY KEY CHECK (id = 1),
+  written_at timestamptz NOT NULL
+);
+-- Nothing beyond this one table: USAGE to reach it, SELECT to read it back (and for the upsert's
+-- conflict check), INSERT for the first heartbeat, UPDATE for every later one.
+GRANT USAGE ON SCHEMA drwatch TO drwatch;
+GRANT SELECT, INSERT, UPDATE ON drwatch.heartbeat TO drwatch;
