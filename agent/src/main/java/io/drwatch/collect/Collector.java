@@ -31,6 +31,15 @@ public interface Collector {
   List<Sample> collect(Db db, ServerInfo server) throws SQLException;
 
   /**
+   * False for a collector that reads something other than the database (pgBackRest's repository):
+   * it gets a {@link Db} without a connection, with the run's timeout, and so never holds one of
+   * the target's few pooled connections while it waits.
+   */
+  default boolean needsConnection() {
+    return true;
+  }
+
+  /**
    * Collector-specific keys a target may set under {@code collectors { <name> { … } }} besides
    * enabled, interval and timeout.
    */

@@ -134,7 +134,7 @@ public final class TargetSampler implements AutoCloseable {
     }
     long t0 = System.nanoTime();
     Instant now;
-    try (Connection c = pool.borrow()) {
+    try (Connection c = schedule.collector().needsConnection() ? pool.borrow() : null) {
       Db db = new Db(c, schedule.timeout());
       List<Sample> samples = schedule.collector().collect(db, s);
       now = clock.instant();
