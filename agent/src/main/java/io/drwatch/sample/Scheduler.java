@@ -100,8 +100,9 @@ public final class Scheduler implements AutoCloseable {
     // While the target is down, collect() runs no SQL: it only keeps the collector's health current.
     worker.executeBlocking(() -> t.collect(s), false).onComplete(ar -> {
       afterRun.run();
-      if (ar.succeeded() && !ar.result()) {
+      if (!closed && ar.succeeded() && !ar.result()) {
         // The connection went away mid-run: find out now rather than at the next probe.
+        // (Not at shutdown: closing the pools ends runs that way, and the worker is gone.)
         worker.executeBlocking(t::probe, false);
       }
       arm(next, () -> collect(t, s, () -> { }));
