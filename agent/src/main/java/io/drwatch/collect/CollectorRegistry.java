@@ -1,5 +1,6 @@
 package io.drwatch.collect;
 
+import io.drwatch.collect.backup.PgBackRestInfo;
 import io.drwatch.collect.postgres.PgDrSettings;
 import io.drwatch.collect.postgres.PgReplicationSlots;
 import io.drwatch.collect.postgres.PgStandby;
@@ -39,7 +40,8 @@ public final class CollectorRegistry {
         new Entry(new PgStandby(), true),
         new Entry(new PgWal(), true),
         new Entry(new PgStatArchiver(), true),
-        new Entry(new PgDrSettings(), true)));
+        new Entry(new PgDrSettings(), true),
+        new Entry(new PgBackRestInfo(), false)));
   }
 
   /** A registry of exactly these collectors (tests; collectors defined in config). */
