@@ -54,6 +54,8 @@ import org.junit.jupiter.api.io.TempDir;
  * monitoring user in the group pgBackRest's 0750/0640 files belong to). Failures are real too: a
  * missing config file (nonzero exit), a stanza that does not exist, a repository the agent's user
  * may not read, and a config file that is a FIFO nobody writes, on which pgBackRest blocks.
+ * The tests run in order on one cluster and build on each other (the backups of 2 and 3 are read
+ * by the later ones), so run the class, not single methods.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)

@@ -27,12 +27,28 @@ final class CommandRunner {
   private static final long POLL_MS = 50;
   private static final int MAX_STDERR_BYTES = 64 * 1024;
 
-  /** Programs running now; the JVM's shutdown kills them, so a hung one does not outlive the agent. */
+  /**
+   * Programs running now. When the JVM exits, the agent's own shutdown interrupts their runs,
+   * which kills them; whatever is still running a moment later is killed here, so a hung program
+   * never outlives the agent.
+   */
   private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+  private static final Duration REAPER_GRACE = Duration.ofSeconds(3);
 
   static {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> List.copyOf(RUNNING).forEach(CommandRunner::kill),
-        "drwatch-command-reaper"));
+    Runtime.getRuntime().addShutdownHook(new Thread(CommandRunner::reapAtExit, "drwatch-command-reaper"));
+  }
+
+  private static void reapAtExit() {
+    long deadline = System.nanoTime() + REAPER_GRACE.toNanos();
+    while (!RUNNING.isEmpty() && System.nanoTime() - deadline < 0) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        break;
+      }
+    }
+    List.copyOf(RUNNING).forEach(CommandRunner::kill);
   }
 
   record Result(int exitCode, String stdout, String stderr) {}
