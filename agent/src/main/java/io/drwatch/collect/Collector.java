@@ -63,6 +63,15 @@ public interface Collector {
   }
 
   /**
+   * False for a collector that reads something other than the database (pgBackRest's repository):
+   * it gets a {@link Db} without a connection, with the run's timeout, and so never holds one of
+   * the target's few pooled connections while it waits.
+   */
+  default boolean needsConnection() {
+    return true;
+  }
+
+  /**
    * At most this many series per run and target; the rest are dropped and counted in
    * {@code drwatch_collector_dropped_series_total}. 0 means no limit (and no counter): built-in
    * collectors are bounded by construction.

@@ -8,6 +8,7 @@ import io.drwatch.collect.cockroach.CrdbKvStoreStatus;
 import io.drwatch.collect.cockroach.CrdbScheduledJobs;
 import io.drwatch.collect.cockroach.CrdbSessionVariables;
 import io.drwatch.collect.cockroach.CrdbStatementStatistics;
+import io.drwatch.collect.backup.PgBackRestInfo;
 import io.drwatch.collect.postgres.PgDrSettings;
 import io.drwatch.collect.postgres.PgHeartbeat;
 import io.drwatch.collect.postgres.PgReplicationSlots;
@@ -57,7 +58,8 @@ public final class CollectorRegistry {
         new Entry(new CrdbJobs(), true),
         new Entry(new CrdbScheduledJobs(), true),
         new Entry(new CrdbClusterSettings(), true),
-        new Entry(new PgHeartbeat(), false)));
+        new Entry(new PgHeartbeat(), false),
+        new Entry(new PgBackRestInfo(), false)));
   }
 
   /** A registry of exactly these collectors (tests; collectors defined in config). */

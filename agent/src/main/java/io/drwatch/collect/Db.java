@@ -20,6 +20,7 @@ import java.util.Optional;
 public final class Db {
 
   private final Connection connection;
+  private final Duration timeout;
   private final int timeoutSeconds;
   private final List<String> warnings = new ArrayList<>();
   private final String database;
@@ -32,11 +33,20 @@ public final class Db {
   public Db(Connection connection, Duration timeout, String database) {
     this.connection = connection;
     this.database = database;
+    this.timeout = timeout;
     // JDBC query timeouts are whole seconds; round up so a 500ms timeout still applies.
     this.timeoutSeconds = (int) Math.max(1, (timeout.toMillis() + 999) / 1000);
   }
 
+  /** The run's timeout, for collectors that bound work other than SQL (a command they run). */
+  public Duration timeout() {
+    return timeout;
+  }
+
   public List<Row> query(String sql, Object... params) throws SQLException {
+    if (connection == null) {
+      throw new IllegalStateException("this collector declared that it needs no connection");
+    }
     try (PreparedStatement st = connection.prepareStatement(sql)) {
       st.setQueryTimeout(timeoutSeconds);
       for (int i = 0; i < params.length; i++) {

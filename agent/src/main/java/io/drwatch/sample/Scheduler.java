@@ -26,6 +26,7 @@ public final class Scheduler implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
   private final Vertx vertx;
   private final List<TargetSampler> targets;
@@ -33,6 +34,8 @@ public final class Scheduler implements AutoCloseable {
   private final Map<Long, Boolean> timers = new ConcurrentHashMap<>();
   private final Promise<Void> firstRound = Promise.promise();
   private final AtomicInteger pendingFirst = new AtomicInteger();
+  /** Probes and runs started and not yet completed on the event loop. */
+  private final AtomicInteger inFlight = new AtomicInteger();
   private volatile boolean closed;
 
   public Scheduler(Vertx vertx, List<TargetSampler> targets) {
@@ -59,7 +62,7 @@ public final class Scheduler implements AutoCloseable {
   }
 
   private void probe(TargetSampler t, int failures, boolean first) {
-    worker.executeBlocking(t::probe, false).onComplete(ar -> {
+    blocking(t::probe).onComplete(ar -> {
       boolean ok = ar.succeeded() && ar.result();
       if (first) {
         startCollectors(t, ok);
@@ -98,11 +101,12 @@ public final class Scheduler implements AutoCloseable {
   private void collect(TargetSampler t, Schedule s, Runnable afterRun) {
     Duration next = s.interval().plus(jitter(s.interval().dividedBy(20)));
     // While the target is down, collect() runs no SQL: it only keeps the collector's health current.
-    worker.executeBlocking(() -> t.collect(s), false).onComplete(ar -> {
+    blocking(() -> t.collect(s)).onComplete(ar -> {
       afterRun.run();
-      if (ar.succeeded() && !ar.result()) {
+      if (!closed && ar.succeeded() && !ar.result()) {
         // The connection went away mid-run: find out now rather than at the next probe.
-        worker.executeBlocking(t::probe, false);
+        // (Not at shutdown: closing the pools ends runs that way, and the worker is gone.)
+        blocking(t::probe);
       }
       arm(next, () -> collect(t, s, () -> { }));
     });
@@ -148,7 +152,25 @@ public final class Scheduler implements AutoCloseable {
     return ms <= 0 ? Duration.ZERO : Duration.ofMillis(ThreadLocalRandom.current().nextLong(ms));
   }
 
-  /** Stops arming; in-flight runs end at their statement timeout. */
+  /** Blocking work on the sampler pool, unordered, counted until its completion has run. */
+  private <T> Future<T> blocking(java.util.concurrent.Callable<T> task) {
+    inFlight.incrementAndGet();
+    Future<T> f;
+    try {
+      f = worker.executeBlocking(task, false);
+    } catch (RuntimeException e) {
+      inFlight.decrementAndGet();
+      throw e;
+    }
+    f.onComplete(ar -> inFlight.decrementAndGet());
+    return f;
+  }
+
+  /**
+   * Stops arming and interrupts in-flight runs (a JDBC statement is cancelled, a command such as
+   * pgbackrest is killed), then waits a bounded time for them to complete, so that none completes
+   * after Vert.x has closed.
+   */
   @Override
   public void close() {
     closed = true;
@@ -156,5 +178,16 @@ public final class Scheduler implements AutoCloseable {
       vertx.cancelTimer(id);
     }
     worker.close();
+    if (!io.vertx.core.Context.isOnEventLoopThread()) {
+      long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+      while (inFlight.get() > 0 && System.nanoTime() - deadline < 0) {
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
   }
 }

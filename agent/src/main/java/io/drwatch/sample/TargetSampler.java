@@ -223,7 +223,7 @@ public final class TargetSampler implements AutoCloseable {
   }
 
   private DatabaseFanOut.Run once(Schedule schedule, ServerInfo s) throws SQLException {
-    try (Connection c = borrow(schedule)) {
+    try (Connection c = schedule.collector().needsConnection() ? borrow(schedule) : null) {
       Db db = new Db(c, schedule.timeout());
       List<Sample> samples = schedule.collector().collect(db, s);
       return new DatabaseFanOut.Run(samples, db.warnings(), Map.of(), 1);

@@ -53,6 +53,11 @@ public final class PgNode {
     return dataDir;
   }
 
+  /** The directory holding the server's Unix socket (outside the data directory). */
+  public Path socketDir() {
+    return socketDir;
+  }
+
   public Path logFile() {
     return logFile;
   }
