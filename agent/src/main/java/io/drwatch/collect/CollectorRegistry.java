@@ -5,6 +5,7 @@ import io.drwatch.collect.postgres.PgReplicationSlots;
 import io.drwatch.collect.postgres.PgStandby;
 import io.drwatch.collect.postgres.PgStatArchiver;
 import io.drwatch.collect.postgres.PgStatReplication;
+import io.drwatch.collect.postgres.PgStatStatements;
 import io.drwatch.collect.postgres.PgSyncReplication;
 import io.drwatch.collect.postgres.PgWal;
 import java.util.LinkedHashMap;
@@ -39,7 +40,8 @@ public final class CollectorRegistry {
         new Entry(new PgStandby(), true),
         new Entry(new PgWal(), true),
         new Entry(new PgStatArchiver(), true),
-        new Entry(new PgDrSettings(), true)));
+        new Entry(new PgDrSettings(), true),
+        new Entry(new PgStatStatements(), true)));
   }
 
   /** A registry of exactly these collectors (tests; collectors defined in config). */
