@@ -1,11 +1,19 @@
 package io.drwatch.collect;
 
+import io.drwatch.collect.postgres.PgDatabaseSize;
 import io.drwatch.collect.postgres.PgDrSettings;
+import io.drwatch.collect.postgres.PgLocks;
 import io.drwatch.collect.postgres.PgReplicationSlots;
 import io.drwatch.collect.postgres.PgStandby;
+import io.drwatch.collect.postgres.PgStatActivity;
 import io.drwatch.collect.postgres.PgStatArchiver;
+import io.drwatch.collect.postgres.PgStatBgwriter;
+import io.drwatch.collect.postgres.PgStatCheckpointer;
+import io.drwatch.collect.postgres.PgStatDatabase;
+import io.drwatch.collect.postgres.PgStatIo;
 import io.drwatch.collect.postgres.PgStatReplication;
 import io.drwatch.collect.postgres.PgStatStatements;
+import io.drwatch.collect.postgres.PgStatUserTables;
 import io.drwatch.collect.postgres.PgSyncReplication;
 import io.drwatch.collect.postgres.PgWal;
 import java.util.LinkedHashMap;
@@ -41,7 +49,15 @@ public final class CollectorRegistry {
         new Entry(new PgWal(), true),
         new Entry(new PgStatArchiver(), true),
         new Entry(new PgDrSettings(), true),
-        new Entry(new PgStatStatements(), true)));
+        new Entry(new PgStatStatements(), true),
+        new Entry(new PgStatDatabase(), true),
+        new Entry(new PgDatabaseSize(), true),
+        new Entry(new PgStatActivity(), true),
+        new Entry(new PgLocks(), true),
+        new Entry(new PgStatUserTables(), true),
+        new Entry(new PgStatBgwriter(), true),
+        new Entry(new PgStatCheckpointer(), true),
+        new Entry(new PgStatIo(), true)));
   }
 
   /** A registry of exactly these collectors (tests; collectors defined in config). */
