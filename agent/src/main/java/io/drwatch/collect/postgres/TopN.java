@@ -211,11 +211,14 @@ final class TopN<K> {
       selected.addAll(top(n, r));
     }
     Map<String, double[]> otherGauges = new HashMap<>();
-    Set<String> groups = new HashSet<>();
+    Map<String, boolean[]> hasColumn = new HashMap<>(); // columns the source has, per group
     boolean initOther = baseline;
     Map<String, double[]> baselineOther = new HashMap<>();
     for (Entry e : entries.values()) {
-      groups.add(e.group);
+      boolean[] has = hasColumn.computeIfAbsent(e.group, g -> new boolean[counters]);
+      for (int i = 0; i < counters; i++) {
+        has[i] |= !Double.isNaN(e.prev[i]);
+      }
       boolean now = selected.contains(e);
       if (now && e.exportedLast) {
         add(e.exported, e, run);
@@ -228,7 +231,7 @@ final class TopN<K> {
           for (int i = 0; i < counters; i++) {
             b[i] += e.prev[i];
           }
-        } else if (e.observedRun == run) {
+        } else if (!initOther && e.observedRun == run) {
           add(other.computeIfAbsent(e.group, g -> new double[counters]), e, run);
         }
       }
@@ -248,8 +251,15 @@ final class TopN<K> {
     top.sort(Comparator.comparing((Entry e) -> e.group).thenComparing(e -> e.sortKey));
     Map<String, double[]> otherOut = new LinkedHashMap<>();
     Map<String, double[]> gaugesOut = new LinkedHashMap<>();
-    groups.stream().sorted().forEach(g -> {
-      otherOut.put(g, other.computeIfAbsent(g, x -> new double[counters]).clone());
+    hasColumn.keySet().stream().sorted().forEach(g -> {
+      double[] o = other.computeIfAbsent(g, x -> new double[counters]).clone();
+      boolean[] has = hasColumn.get(g);
+      for (int i = 0; i < counters; i++) {
+        if (!has[i]) {
+          o[i] = Double.NaN; // the source has no such column: no sample, not 0
+        }
+      }
+      otherOut.put(g, o);
       gaugesOut.put(g, otherGauges.getOrDefault(g, new double[gaugeCount]));
     });
     return new Result(top, otherOut, gaugesOut);
