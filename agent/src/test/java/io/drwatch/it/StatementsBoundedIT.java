@@ -57,7 +57,8 @@ class StatementsBoundedIT {
           watch.run("primary", "statements"); // baseline
           assertOk(watch);
           Map<Set<String>, Double> seen = counters(watch);
-          Map<List<String>, Double> expPrev = series(watch, "app");
+          // each series' last value, kept across gaps as a Prometheus range vector does
+          Map<List<String>, Double> expPrev = new HashMap<>(series(watch, "app"));
           Map<String, Double> pssPrev = pss(pg);
           Set<List<String>> labelSets = null;
           for (int round = 0; round < 4; round++) {
@@ -85,7 +86,7 @@ class StatementsBoundedIT {
             labelSets = sets;
             assertMonotonic(seen, counters(watch), major + " round " + round);
             pssPrev = pssNow;
-            expPrev = expNow;
+            expPrev.putAll(expNow);
           }
           // A full reset between two runs: the view restarts from zero, drwatch's counters do not
           // go back, and the increase drwatch reports is what the view holds since the reset.
@@ -101,6 +102,46 @@ class StatementsBoundedIT {
           assertEquals("", Promtool.checkMetrics(text));
           assertTrue(text.contains("pg_statements_query_info{"), "query texts of the top are exposed");
         }
+      }
+    }
+  }
+
+  /**
+   * With pg_stat_statements.max at its minimum (100) and 300 distinct statements per round, the
+   * view evicts all the time: drwatch notices the deallocations, forgets evicted entries (so what
+   * it tracks stays near the view's size instead of growing), keeps its counters monotonic and
+   * its series count fixed.
+   */
+  @org.junit.jupiter.api.Test
+  void evictionsAreForgotten() throws Exception {
+    try (PgSandbox pg = PgSandbox.builder().version(17).start()) {
+      pg.primary().sql("ALTER SYSTEM SET pg_stat_statements.max = 100");
+      pg.primary().stop();
+      pg.primary().start();
+      pg.primary().sql("CREATE DATABASE app");
+      try (Connection app = DriverManager.getConnection(pg.primary().jdbcUrl("app"), "postgres", "");
+          Statement st = app.createStatement(); Watch watch = new Watch(config(pg))) {
+        for (int t = 0; t < TABLES; t++) {
+          st.execute("CREATE TABLE t" + t + " (c0 int, c1 int, c2 int, c3 int, c4 int, c5 int, c6 int, c7 int, c8 int, c9 int)");
+        }
+        watch.run("primary", "statements");
+        Map<Set<String>, Double> seen = counters(watch);
+        Set<List<String>> sets = null;
+        for (int round = 0; round < 4; round++) {
+          workload(st, round);
+          watch.run("primary", "statements");
+          assertOk(watch);
+          assertMonotonic(seen, counters(watch), "eviction round " + round);
+          double tracked = watch.require("primary", "pg_statements_tracked");
+          assertTrue(tracked <= 100 + 10, "tracked " + tracked + " stays near pg_stat_statements.max");
+          Set<List<String>> now = labelSets(watch);
+          assertEquals(TOP_N + now.stream().filter(l -> l.get(2).equals("other")).count(), now.size(), now.toString());
+          if (sets != null) {
+            assertEquals(sets.size(), now.size(), "series count is fixed");
+          }
+          sets = now;
+        }
+        assertTrue(watch.require("primary", "pg_statements_deallocations_total") > 0);
       }
     }
   }

@@ -38,15 +38,16 @@ import java.util.Set;
  * {@code pg_stat_statements_info} (1.9+) gives deallocations and the reset time.
  *
  * <p>Reads are cheap in steady state: drwatch sends the calls it saw per statement last time and
- * the server returns only statements whose calls changed. Every {@value #FULL_READ_EVERY}th run,
- * after deallocations and after a reset, it reads every row, which also forgets evicted entries.
- * Query texts are read only for statements entering the top, and never for the others.
+ * the server returns only statements whose calls changed. Only the first run and a run after a
+ * reset read every row. Evicted entries are forgotten after deallocations and every
+ * {@value #PRUNE_EVERY}th run, from a keys-only read. Database and role names come from small
+ * lookups, not from every row. Query texts are read only for statements entering the top.
  */
 public final class PgStatStatements implements Collector {
 
   static final String[] LABELS = {"database", "user", "queryid", "toplevel"};
   static final String OTHER = "other";
-  static final int FULL_READ_EVERY = 20;
+  static final int PRUNE_EVERY = 20;
 
   // Counter columns, in TopN order.
   static final int CALLS = 0;
@@ -112,7 +113,9 @@ public final class PgStatStatements implements Collector {
   private final TopN<Key> tracker = new TopN<>(COLUMNS.length, 0);
   private final Map<Long, String> texts = new HashMap<>();
   private String identity;
-  private int runsSinceFull;
+  private int runsSincePrune;
+  private final Map<Long, String> databases = new HashMap<>();
+  private final Map<Long, String> roles = new HashMap<>();
   private Double lastDealloc;
   private Double lastStatsReset;
 
@@ -206,17 +209,23 @@ public final class PgStatStatements implements Collector {
                s.rows AS nrows, s.shared_blks_hit, s.shared_blks_read, s.local_blks_hit,
                s.local_blks_read, s.temp_blks_read, s.temp_blks_written,
                %5$s / 1000 AS blk_read_seconds, %6$s / 1000 AS blk_write_seconds, %7$s,
-               %8$s AS stats_since,
-               CASE WHEN p.k IS NULL THEN coalesce(d.datname, s.dbid::text) END AS datname,
-               CASE WHEN p.k IS NULL THEN coalesce(r.rolname, s.userid::text) END AS rolname
+               %8$s AS stats_since
         FROM %9$s.pg_stat_statements(false) s
         LEFT JOIN p ON p.k = ((s.userid::int8 << 32) | s.dbid::int8) AND p.queryid = s.queryid
                    AND p.top = coalesce(%1$s, true)::int
-        LEFT JOIN pg_database d ON d.oid = s.dbid
-        LEFT JOIN pg_roles r ON r.oid = s.userid
         WHERE s.queryid IS NOT NULL AND p.n IS DISTINCT FROM s.calls + coalesce(%2$s, 0)"""
         .formatted(top, plans, exec, plan, readTime, writeTime, wal, since, quoteIdent(schema));
   }
+
+  /** Keys of every entry (for forgetting evicted ones): three integers per row. */
+  static String keysSql(String schema, int ext) {
+    String top = ext >= 109 ? "s.toplevel" : "true";
+    return "SELECT (s.userid::int8 << 32) | s.dbid::int8 AS k, s.queryid, (" + top + ")::int AS toplevel FROM "
+        + quoteIdent(schema) + ".pg_stat_statements(false) s WHERE s.queryid IS NOT NULL";
+  }
+
+  static final String DATABASES_SQL = "SELECT oid::int8 AS oid, datname FROM pg_database";
+  static final String ROLES_SQL = "SELECT oid::int8 AS oid, rolname FROM pg_roles";
 
   static String infoSql(String schema) {
     return "SELECT dealloc, extract(epoch FROM stats_reset)::float8 AS stats_reset FROM "
@@ -245,6 +254,8 @@ public final class PgStatStatements implements Collector {
       }
       identity = id;
       texts.clear();
+      databases.clear();
+      roles.clear();
       lastDealloc = null;
       lastStatsReset = null;
     }
@@ -274,27 +285,80 @@ public final class PgStatStatements implements Collector {
     }
     boolean wasReset = lastStatsReset != null && !Objects.equals(statsReset, lastStatsReset);
     boolean evicted = lastDealloc != null && !Objects.equals(dealloc, lastDealloc);
-    boolean full = tracker.baseline() || wasReset || evicted || runsSinceFull + 1 >= FULL_READ_EVERY;
-    tracker.begin(full, wasReset);
-    runsSinceFull = tracker.isFull() ? 0 : runsSinceFull + 1;
+    tracker.begin(false, wasReset);
+    boolean prune = !tracker.isFull() && (evicted || runsSincePrune + 1 >= PRUNE_EVERY);
+    runsSincePrune = tracker.isFull() || prune ? 0 : runsSincePrune + 1;
     lastDealloc = dealloc;
     lastStatsReset = statsReset;
+    Set<Key> existing = prune ? keys(db, schema, version) : null;
     Object[] filter = tracker.isFull() ? new Object[] {"", "", "", ""} : filter(tracker);
     boolean hasTop = version >= 109;
+    Names names = new Names(db);
     db.stream(statementsSql(schema, version), rs -> {
       Cols c = new ResultSetCols(rs);
       double[] scratch = new double[COLUMNS.length];
       while (rs.next()) {
-        observe(tracker, c, scratch, hasTop);
+        observe(tracker, c, scratch, hasTop, names);
       }
       return null;
     }, filter);
+    if (existing != null) {
+      tracker.retain(existing::contains);
+    }
     TopN.Result result = tracker.finish(options.topN(), List.of(PgStatStatements::timeSpent));
     Map<Long, String> shown = Map.of();
     if (options.queryText()) {
       shown = texts(db, schema, result);
     }
     return map(result, shown, dealloc, statsReset, tracker.size(), options);
+  }
+
+  private Set<Key> keys(Db db, String schema, int version) throws SQLException {
+    return db.stream(keysSql(schema, version), rs -> {
+      Set<Key> out = new HashSet<>(tracker.size() * 2);
+      while (rs.next()) {
+        out.add(new Key(rs.getLong(1), rs.getLong(2), rs.getInt(3) != 0));
+      }
+      return out;
+    });
+  }
+
+  /** Database and role names by oid, looked up when an unknown oid shows up. */
+  interface NameLookup {
+    String database(long oid) throws SQLException;
+
+    String role(long oid) throws SQLException;
+  }
+
+  private final class Names implements NameLookup {
+    private final Db db;
+
+    Names(Db db) {
+      this.db = db;
+    }
+
+    @Override
+    public String database(long oid) throws SQLException {
+      return lookup(databases, DATABASES_SQL, "datname", oid);
+    }
+
+    @Override
+    public String role(long oid) throws SQLException {
+      return lookup(roles, ROLES_SQL, "rolname", oid);
+    }
+
+    private String lookup(Map<Long, String> cache, String sql, String column, long oid) throws SQLException {
+      String name = cache.get(oid);
+      if (name == null) {
+        cache.clear();
+        for (Row r : db.query(sql)) {
+          cache.put(r.lng("oid"), r.string(column));
+        }
+        // a dropped database or role keeps its oid as its name
+        name = cache.computeIfAbsent(oid, o -> Long.toString(o));
+      }
+      return name;
+    }
   }
 
   /** The previous calls (+ plans) per tracked statement, as the four text arrays the SQL unnests. */
@@ -368,7 +432,8 @@ public final class PgStatStatements implements Collector {
   }
 
   /** One row of the statements query into the tracker. */
-  static void observe(TopN<Key> tracker, Cols c, double[] scratch, boolean hasToplevel) throws SQLException {
+  static void observe(TopN<Key> tracker, Cols c, double[] scratch, boolean hasToplevel, NameLookup names)
+      throws SQLException {
     long userDb = (c.integer("userid") << 32) | c.integer("dbid");
     double top = c.num("toplevel");
     Key key = new Key(userDb, c.integer("queryid"), Double.isNaN(top) || top != 0);
@@ -380,12 +445,8 @@ public final class PgStatStatements implements Collector {
     List<String> labels = null;
     String group;
     if (known == null || known.labels == null) {
-      String datname = c.text("datname");
-      String rolname = c.text("rolname");
-      if (datname == null) { // the server saw this statement as tracked: it is not, after a prune
-        datname = Long.toString(userDb & 0xFFFFFFFFL);
-        rolname = Long.toString(userDb >>> 32);
-      }
+      String datname = names.database(userDb & 0xFFFFFFFFL);
+      String rolname = names.role(userDb >>> 32);
       labels = List.of(datname, rolname, Long.toString(key.queryid()),
           hasToplevel ? Boolean.toString(key.toplevel()) : "");
       group = datname;

@@ -91,6 +91,17 @@ final class TopN<K> {
   private final int gaugeCount;
   private final Map<K, Entry> entries = new HashMap<>();
   private final Map<String, double[]> other = new HashMap<>();
+  /**
+   * Exported counters of rows that were forgotten (evicted from the source), so that a row that
+   * comes back continues where its series left off instead of restarting lower. Bounded.
+   */
+  private final Map<K, double[]> forgotten = new LinkedHashMap<>(16, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<K, double[]> eldest) {
+      return size() > FORGOTTEN_MAX;
+    }
+  };
+  static final int FORGOTTEN_MAX = 2000;
   private long run;
   private boolean baseline = true;
   private boolean full;
@@ -157,6 +168,7 @@ final class TopN<K> {
     boolean known = e != null;
     if (!known) {
       e = new Entry(counters);
+      e.exported = forgotten.remove(key);
       entries.put(key, e);
     }
     boolean reset = !known || resetAll;
@@ -195,13 +207,35 @@ final class TopN<K> {
   }
 
   /**
+   * Forgets rows that {@code keep} rejects and that were not observed in this run (a keys-only
+   * read of the source, taken before this run's rows, says which still exist).
+   */
+  void retain(java.util.function.Predicate<K> keep) {
+    entries.entrySet().removeIf(e -> {
+      boolean drop = e.getValue().observedRun != run && !keep.test(e.getKey());
+      if (drop) {
+        forget(e.getKey(), e.getValue());
+      }
+      return drop;
+    });
+  }
+
+  private void forget(K key, Entry e) {
+    if (e.exported != null) {
+      forgotten.put(key, e.exported);
+    }
+  }
+
+  /**
    * Ends the run: picks the union of the top {@code n} rows of each ranking, moves deltas to the
    * exported counters or to "other", and returns what to export.
    */
   Result finish(int n, List<Ranker> rankers) {
     if (full) {
-      for (Iterator<Entry> it = entries.values().iterator(); it.hasNext(); ) {
-        if (it.next().observedRun != run) {
+      for (Iterator<Map.Entry<K, Entry>> it = entries.entrySet().iterator(); it.hasNext(); ) {
+        Map.Entry<K, Entry> e = it.next();
+        if (e.getValue().observedRun != run) {
+          forget(e.getKey(), e.getValue());
           it.remove();
         }
       }

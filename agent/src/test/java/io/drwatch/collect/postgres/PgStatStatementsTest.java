@@ -47,17 +47,30 @@ class PgStatStatementsTest {
         "calls", calls, "plans", 0.0, "exec_seconds", execSeconds, "plan_seconds", 0.0, "nrows", rows,
         "shared_blks_hit", 10.0, "shared_blks_read", 1.0, "local_blks_hit", 0.0, "local_blks_read", 0.0,
         "temp_blks_read", 0.0, "temp_blks_written", 0.0, "blk_read_seconds", 0.0, "blk_write_seconds", 0.0,
-        "wal_records", 0.0, "wal_bytes", 0.0, "stats_since", null, "datname", db, "rolname", "alice");
+        "wal_records", 0.0, "wal_bytes", 0.0, "stats_since", null);
   }
 
   static TopN.Result run(TopN<PgStatStatements.Key> t, boolean full, int n, Row... rows) throws Exception {
     t.begin(full);
     double[] scratch = new double[PgStatStatements.COLUMNS.length];
     for (Row r : rows) {
-      PgStatStatements.observe(t, new PgStatStatements.RowCols(r), scratch, r.get("toplevel") != null);
+      PgStatStatements.observe(t, new PgStatStatements.RowCols(r), scratch, r.get("toplevel") != null, NAMES);
     }
     return t.finish(n, List.of(PgStatStatements::timeSpent));
   }
+
+  /** Names as pg_database and pg_roles would give them; 9999 was dropped. */
+  static final PgStatStatements.NameLookup NAMES = new PgStatStatements.NameLookup() {
+    @Override
+    public String database(long oid) {
+      return Map.of(5L, "postgres", 16384L, "app").getOrDefault(oid, Long.toString(oid));
+    }
+
+    @Override
+    public String role(long oid) {
+      return Map.of(10L, "alice", 11L, "bob").getOrDefault(oid, Long.toString(oid));
+    }
+  };
 
   static final PgStatStatements.Options TOP1 = new PgStatStatements.Options(1, true, 200);
 
@@ -93,11 +106,11 @@ class PgStatStatementsTest {
   @Test
   void legacyExtensionHasNoPlanningWalOrToplevel() throws Exception {
     // extension <= 1.7: total_time, no plans, no wal columns, no toplevel (NULL in the query)
-    Row legacy = row("userid", 10L, "dbid", 5L, "queryid", 1L, "toplevel", null, "calls", 3.0, "plans", null,
+    Row legacy = row("userid", 11L, "dbid", 5L, "queryid", 1L, "toplevel", null, "calls", 3.0, "plans", null,
         "exec_seconds", 0.75, "plan_seconds", null, "nrows", 3.0, "shared_blks_hit", 1.0, "shared_blks_read", 0.0,
         "local_blks_hit", 0.0, "local_blks_read", 0.0, "temp_blks_read", 0.0, "temp_blks_written", 0.0,
         "blk_read_seconds", 0.0, "blk_write_seconds", 0.0, "wal_records", null, "wal_bytes", null,
-        "stats_since", null, "datname", "postgres", "rolname", "bob");
+        "stats_since", null);
     TopN<PgStatStatements.Key> t = new TopN<>(PgStatStatements.COLUMNS.length, 0);
     TopN.Result r = run(t, true, 5, legacy);
     String text = expose(PgStatStatements.map(r, Map.of(), null, null, 1,

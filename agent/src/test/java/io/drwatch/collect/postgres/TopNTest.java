@@ -173,7 +173,7 @@ class TopNTest {
       source.put(k, v(rnd.nextInt(100), rnd.nextInt(1000)));
       incarnation.put(k, 0.0);
     }
-    Map<List<String>, double[]> lastSample = new HashMap<>(); // what Prometheus scraped last
+    Map<List<String>, double[]> lastSample = new HashMap<>(); // each series' last scraped value
     Set<Integer> changed = new HashSet<>(source.keySet());
     int nextKey = 40;
     for (int runNo = 0; runNo < 60; runNo++) {
@@ -212,6 +212,15 @@ class TopNTest {
         if (rnd.nextInt(4) == 0 && source.size() > 5) {
           source.remove(source.keySet().iterator().next()); // evicted, gone
         }
+        if (rnd.nextInt(4) == 0) { // an evicted key comes back as a new entry
+          int k = rnd.nextInt(nextKey);
+          if (!source.containsKey(k)) {
+            source.put(k, v(1 + rnd.nextInt(5), rnd.nextInt(50)));
+            incarnation.merge(k, 1.0, Double::sum);
+            recreated.add(k);
+            changed.add(k);
+          }
+        }
       }
       // The true increase per group, from the simulated source alone.
       Map<String, double[]> truth = new HashMap<>();
@@ -231,7 +240,7 @@ class TopNTest {
       }
       changed.clear();
       TopN.Result r = t.finish(n, List.of((e, run, base) -> base ? e.current(1) : e.delta(1, run)));
-      // What Prometheus sees: per series present in both samples, its increase.
+      // What Prometheus sees: per series, its increase since its last sample, however long ago.
       Map<List<String>, double[]> sample = new HashMap<>();
       for (TopN.Entry e : r.top()) {
         sample.put(e.labels, e.exported.clone());
@@ -248,8 +257,7 @@ class TopNTest {
           }
         }
       }
-      lastSample.clear();
-      lastSample.putAll(sample);
+      lastSample.putAll(sample); // kept across gaps: a range vector spans a series' absence
       if (runNo == 0) {
         continue; // the baseline: nothing to compare yet
       }
