@@ -188,7 +188,11 @@ public final class PgStatStatements implements Collector {
     return '"' + s.replace("\"", "\"\"") + '"';
   }
 
-  /** The statements query for one extension version; parameters are the previous-run filter. */
+  /**
+   * The statements query for one extension version. Parameters are the previous run's filter
+   * (key and calls + plans per tracked statement); rows that match it exactly did not change and
+   * stay on the server. An anti-join, so the planner hashes the filter rather than sorting both.
+   */
   static String statementsSql(String schema, int ext) {
     boolean v18 = ext >= 108;
     String top = ext >= 109 ? "s.toplevel" : "NULL::bool";
@@ -211,9 +215,10 @@ public final class PgStatStatements implements Collector {
                %5$s / 1000 AS blk_read_seconds, %6$s / 1000 AS blk_write_seconds, %7$s,
                %8$s AS stats_since
         FROM %9$s.pg_stat_statements(false) s
-        LEFT JOIN p ON p.k = ((s.userid::int8 << 32) | s.dbid::int8) AND p.queryid = s.queryid
-                   AND p.top = coalesce(%1$s, true)::int
-        WHERE s.queryid IS NOT NULL AND p.n IS DISTINCT FROM s.calls + coalesce(%2$s, 0)"""
+        WHERE s.queryid IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM p WHERE p.k = ((s.userid::int8 << 32) | s.dbid::int8)
+                            AND p.queryid = s.queryid AND p.top = coalesce(%1$s, true)::int
+                            AND p.n = s.calls + coalesce(%2$s, 0))"""
         .formatted(top, plans, exec, plan, readTime, writeTime, wal, since, quoteIdent(schema));
   }
 
