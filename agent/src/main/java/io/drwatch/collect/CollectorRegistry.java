@@ -11,10 +11,19 @@ import io.drwatch.collect.cockroach.CrdbStatementStatistics;
 import io.drwatch.collect.backup.PgBackRestInfo;
 import io.drwatch.collect.postgres.PgDrSettings;
 import io.drwatch.collect.postgres.PgHeartbeat;
+import io.drwatch.collect.postgres.PgDatabaseSize;
+import io.drwatch.collect.postgres.PgLocks;
 import io.drwatch.collect.postgres.PgReplicationSlots;
 import io.drwatch.collect.postgres.PgStandby;
+import io.drwatch.collect.postgres.PgStatActivity;
 import io.drwatch.collect.postgres.PgStatArchiver;
+import io.drwatch.collect.postgres.PgStatBgwriter;
+import io.drwatch.collect.postgres.PgStatCheckpointer;
+import io.drwatch.collect.postgres.PgStatDatabase;
+import io.drwatch.collect.postgres.PgStatIo;
 import io.drwatch.collect.postgres.PgStatReplication;
+import io.drwatch.collect.postgres.PgStatStatements;
+import io.drwatch.collect.postgres.PgStatUserTables;
 import io.drwatch.collect.postgres.PgSyncReplication;
 import io.drwatch.collect.postgres.PgWal;
 import java.util.LinkedHashMap;
@@ -59,7 +68,16 @@ public final class CollectorRegistry {
         new Entry(new CrdbScheduledJobs(), true),
         new Entry(new CrdbClusterSettings(), true),
         new Entry(new PgHeartbeat(), false),
-        new Entry(new PgBackRestInfo(), false)));
+        new Entry(new PgBackRestInfo(), false),
+        new Entry(new PgStatStatements(), true),
+        new Entry(new PgStatDatabase(), true),
+        new Entry(new PgDatabaseSize(), true),
+        new Entry(new PgStatActivity(), true),
+        new Entry(new PgLocks(), true),
+        new Entry(new PgStatUserTables(), true),
+        new Entry(new PgStatBgwriter(), true),
+        new Entry(new PgStatCheckpointer(), true),
+        new Entry(new PgStatIo(), true)));
   }
 
   /** A registry of exactly these collectors (tests; collectors defined in config). */
