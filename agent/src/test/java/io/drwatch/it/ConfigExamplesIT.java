@@ -86,7 +86,7 @@ class ConfigExamplesIT {
       pg.waitStreaming(Duration.ofSeconds(30));
 
       try (Watch watch = new Watch(SandboxConfig.load(pg, "databases = all", all.toString()))) {
-        watch.await("s1", "heartbeat", "heartbeat_last_timestamp_seconds", v -> Math.abs(v - beat) < 0.001,
+        watch.await("s1", "heartbeat_table", "heartbeat_last_timestamp_seconds", v -> Math.abs(v - beat) < 0.001,
             Duration.ofSeconds(30));
         watch.round();
         for (String t : new String[] {"primary", "s1"}) {
