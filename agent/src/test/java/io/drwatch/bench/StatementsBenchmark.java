@@ -72,6 +72,9 @@ public class StatementsBenchmark {
   PgStatStatements warm;
   PgStatStatements fresh;
   int cursor;
+  final java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+  long cpuNanos;
+  long samples;
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
@@ -136,16 +139,37 @@ public class StatementsBenchmark {
 
   @Benchmark
   public List<Sample> steady() throws SQLException {
-    return warm.collect(db, server);
+    return timed(warm);
   }
 
   @Benchmark
   public List<Sample> full() throws SQLException {
-    return fresh.collect(db, server);
+    return timed(fresh);
+  }
+
+  /** One sample, with the benchmark thread's CPU time (the client side of the wall time). */
+  private List<Sample> timed(PgStatStatements c) throws SQLException {
+    long t0 = cpu.getCurrentThreadCpuTime();
+    List<Sample> out = c.collect(db, server);
+    cpuNanos += cpu.getCurrentThreadCpuTime() - t0;
+    samples++;
+    return out;
   }
 
   @TearDown(Level.Trial)
   public void tearDown() throws SQLException {
+    // The server's side: pg_stat_statements tracks drwatch's own statements query.
+    try (Statement st = monitor.createStatement(); ResultSet rs = st.executeQuery(
+        "SELECT sum(calls), sum(total_exec_time + total_plan_time) FROM pg_stat_statements"
+            + " WHERE userid = 'drwatch'::regrole AND query LIKE '%.pg_stat_statements($%'"
+            + " AND query NOT LIKE 'SELECT queryid, query %'")) { // constants are normalized to $n
+      rs.next();
+      System.out.printf("%n# drwatch: client CPU %.1f ms per sample over %d samples; server time of the"
+          + " collector's pg_stat_statements reads %.1f ms per sample (%d calls, PostgreSQL's own numbers);"
+          + " load average %s%n",
+          cpuNanos / 1e6 / Math.max(1, samples), samples, rs.getDouble(2) / (samples + 1), rs.getLong(1),
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    }
     monitor.close();
     workload.close();
     pg.close();
