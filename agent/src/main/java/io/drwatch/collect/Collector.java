@@ -104,13 +104,4 @@ public interface Collector {
   default Collector configure(Config options) {
     return this;
   }
-
-  /**
-   * The instance that will sample one target. A collector that keeps state between runs (top-N
-   * deltas, reset detection) returns a fresh copy here so targets never share that state;
-   * stateless collectors return themselves.
-   */
-  default Collector forTarget() {
-    return this;
-  }
 }

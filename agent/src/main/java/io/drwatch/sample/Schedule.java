@@ -22,7 +22,7 @@ public record Schedule(Collector collector, Duration interval, Duration timeout)
     List<Schedule> out = new ArrayList<>();
     for (CollectorRegistry.Entry e : registry.entries()) {
       CollectorSettings o = t.collectors().get(e.collector().name());
-      Collector c = (o != null && o.configured() != null ? o.configured() : e.collector()).perTarget().forTarget();
+      Collector c = (o != null && o.configured() != null ? o.configured() : e.collector()).perTarget();
       boolean enabled = o != null && o.enabled() != null ? o.enabled() : e.enabledByDefault();
       if (!enabled) {
         continue;

@@ -174,7 +174,7 @@ public final class PgStatStatements implements Collector {
   }
 
   @Override
-  public Collector forTarget() {
+  public Collector perTarget() {
     return new PgStatStatements(options);
   }
 

@@ -127,7 +127,7 @@ public final class PgStatUserTables implements Collector {
   }
 
   @Override
-  public Collector forTarget() {
+  public Collector perTarget() {
     return new PgStatUserTables(topN);
   }
 
