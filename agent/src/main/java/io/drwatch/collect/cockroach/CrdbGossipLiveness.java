@@ -25,7 +25,7 @@ import java.util.Set;
  * can hang while the cluster is unhealthy; that view has no replica counts. Node ids are bounded
  * by the cluster size.
  */
-public final class CrdbGossipLiveness implements Collector {
+public final class CrdbGossipLiveness implements CockroachCollector {
 
   static final List<String> MEMBERSHIPS = List.of("active", "decommissioning", "decommissioned");
   static final List<String> STATUSES =
@@ -89,11 +89,6 @@ public final class CrdbGossipLiveness implements Collector {
   @Override
   public String name() {
     return "crdb_liveness";
-  }
-
-  @Override
-  public boolean appliesTo(ServerInfo server) {
-    return server.isCockroach();
   }
 
   @Override

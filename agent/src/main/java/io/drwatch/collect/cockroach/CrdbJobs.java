@@ -25,7 +25,7 @@ import java.util.Map;
  * {@code extract(epoch …)} reads alike. Job descriptions and errors (which may hold storage URIs
  * with credentials) are never read.
  */
-public final class CrdbJobs implements Collector {
+public final class CrdbJobs implements CockroachCollector {
 
   static final List<String> TYPES = List.of("BACKUP", "RESTORE", "CHANGEFEED");
   /** pkg/jobs/jobs.go; terminal: succeeded, failed, canceled, revert-failed. */
@@ -61,11 +61,6 @@ public final class CrdbJobs implements Collector {
   @Override
   public Duration defaultInterval() {
     return Duration.ofSeconds(60);
-  }
-
-  @Override
-  public boolean appliesTo(ServerInfo server) {
-    return server.isCockroach();
   }
 
   @Override

@@ -21,7 +21,7 @@ import java.util.List;
  * sums over stores are the cluster's totals. A decommissioning node is done when its stores'
  * replicas reach 0.
  */
-public final class CrdbKvStoreStatus implements Collector {
+public final class CrdbKvStoreStatus implements CockroachCollector {
 
   static final MetricFamily CAPACITY = gauge("crdb_store_capacity_bytes",
       "Total capacity of the store's disk.", "node_id", "store_id");
@@ -70,11 +70,6 @@ public final class CrdbKvStoreStatus implements Collector {
   @Override
   public Duration defaultInterval() {
     return Duration.ofSeconds(60);
-  }
-
-  @Override
-  public boolean appliesTo(ServerInfo server) {
-    return server.isCockroach();
   }
 
   @Override

@@ -28,7 +28,7 @@ import java.util.Map;
  * {@code schedules.BACKUP.last-completed-time} metric. Without VIEWJOB the schedules still show,
  * without their jobs (said once).
  */
-public final class CrdbScheduledJobs implements Collector {
+public final class CrdbScheduledJobs implements CockroachCollector {
 
   static final MetricFamily SCHEDULE_INFO = info("crdb_backup_schedule_info",
       "1 per backup schedule, with its recurrence (cron expression or descriptor).",
@@ -84,11 +84,6 @@ public final class CrdbScheduledJobs implements Collector {
   @Override
   public Duration defaultInterval() {
     return Duration.ofSeconds(60);
-  }
-
-  @Override
-  public boolean appliesTo(ServerInfo server) {
-    return server.isCockroach();
   }
 
   @Override

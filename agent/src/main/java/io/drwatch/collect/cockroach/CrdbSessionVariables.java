@@ -21,7 +21,7 @@ import java.util.List;
  * {@code node_id}. Behind a load balancer the node can change between sessions: this is the node
  * of the session that ran it.
  */
-public final class CrdbSessionVariables implements Collector {
+public final class CrdbSessionVariables implements CockroachCollector {
 
   static final MetricFamily SESSION_INFO = info("crdb_session_info",
       "1 per CockroachDB target: the node its session is connected to, the binary's build tag, the "
@@ -36,11 +36,6 @@ public final class CrdbSessionVariables implements Collector {
   @Override
   public String name() {
     return "crdb_session";
-  }
-
-  @Override
-  public boolean appliesTo(ServerInfo server) {
-    return server.isCockroach();
   }
 
   @Override

@@ -29,7 +29,7 @@ import java.util.Set;
  * {@code fingerprint_id="other"}, so the series count is fixed however many statements the cluster
  * has. Statement text appears only in the info family, truncated, and can be switched off.
  */
-public final class CrdbStatementStatistics implements Collector {
+public final class CrdbStatementStatistics implements CockroachCollector {
 
   static final String OTHER = "other";
 
@@ -94,11 +94,6 @@ public final class CrdbStatementStatistics implements Collector {
   @Override
   public Duration defaultInterval() {
     return Duration.ofSeconds(60);
-  }
-
-  @Override
-  public boolean appliesTo(ServerInfo server) {
-    return server.isCockroach();
   }
 
   /** Each target ranks its own deltas. */
