@@ -5,10 +5,6 @@ import io.drwatch.sample.CollectorResult;
 import io.drwatch.sample.SampleCache;
 import io.drwatch.sample.TargetStatus;
 import io.drwatch.target.ServerInfo;
-import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
-import io.prometheus.metrics.expositionformats.ExpositionFormats;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -18,8 +14,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -30,16 +24,10 @@ public final class HttpVerticle extends VerticleBase {
 
   private final HttpSettings settings;
   private final SampleCache cache;
-  private final PrometheusRegistry registry = new PrometheusRegistry();
-  private final ExpositionFormats formats = ExpositionFormats.init();
+  private final ExpositionCache exposition;
   private final BooleanSupplier ready;
   private final RoutingHandler routing;
   private HttpServer server;
-
-  /** The last body written, reused while neither the snapshots nor the format changed. */
-  private record Rendered(MetricSnapshots snapshots, String contentType, Buffer body) {}
-
-  private volatile Rendered last;
 
   public HttpVerticle(HttpSettings settings, SampleCache cache, CacheSnapshots snapshots,
       BooleanSupplier ready) {
@@ -53,7 +41,7 @@ public final class HttpVerticle extends VerticleBase {
     this.cache = cache;
     this.ready = ready;
     this.routing = routing;
-    registry.register(snapshots);
+    this.exposition = new ExpositionCache(snapshots);
   }
 
   @Override
@@ -114,32 +102,46 @@ public final class HttpVerticle extends VerticleBase {
 
   private void metrics(HttpServerRequest req) {
     String accept = req.getHeader("Accept");
-    vertx.executeBlocking(() -> render(accept), false).onComplete(ar -> {
+    boolean gzip = acceptsGzip(req.getHeader("Accept-Encoding"));
+    vertx.executeBlocking(() -> exposition.body(accept, gzip), false).onComplete(ar -> {
       if (ar.failed()) {
         text(req, 500, "exposition failed: " + ar.cause().getMessage() + "\n");
         return;
       }
-      Rendered r = ar.result();
-      req.response().putHeader("Content-Type", r.contentType()).end(r.body());
+      ExpositionCache.Body b = ar.result();
+      req.response().putHeader("Content-Type", b.contentType());
+      if (b.gzip()) {
+        // already compressed (and cached so): a Content-Encoding header makes Vert.x pass it through
+        req.response().putHeader("Content-Encoding", "gzip");
+      }
+      req.response().putHeader("Vary", "Accept, Accept-Encoding").end(Buffer.buffer(b.body()));
     });
   }
 
-  private Rendered render(String accept) throws IOException {
-    MetricSnapshots snapshots = registry.scrape();
-    ExpositionFormatWriter writer = formats.findWriter(accept);
-    if (!writer.isAvailable()) {
-      writer = formats.getPrometheusTextFormatWriter();
+  /** True when Accept-Encoding lists gzip with a non-zero quality. */
+  static boolean acceptsGzip(String acceptEncoding) {
+    if (acceptEncoding == null) {
+      return false;
     }
-    Rendered previous = last;
-    if (previous != null && previous.snapshots() == snapshots
-        && previous.contentType().equals(writer.getContentType())) {
-      return previous;
+    for (String part : acceptEncoding.split(",")) {
+      String[] p = part.trim().split(";");
+      String coding = p[0].trim();
+      if (!coding.equalsIgnoreCase("gzip") && !coding.equals("*")) {
+        continue;
+      }
+      for (int i = 1; i < p.length; i++) {
+        String q = p[i].trim();
+        if (q.startsWith("q=")) {
+          try {
+            return Double.parseDouble(q.substring(2)) > 0;
+          } catch (NumberFormatException e) {
+            return false;
+          }
+        }
+      }
+      return true;
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
-    writer.write(out, snapshots);
-    Rendered r = new Rendered(snapshots, writer.getContentType(), Buffer.buffer(out.toByteArray()));
-    last = r;
-    return r;
+    return false;
   }
 
   private JsonObject targetsJson() {

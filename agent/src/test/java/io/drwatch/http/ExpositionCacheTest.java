@@ -1,0 +1,105 @@
+package io.drwatch.http;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.drwatch.collect.MetricFamily;
+import io.drwatch.collect.Samples;
+import io.drwatch.fixture.TestClock;
+import io.drwatch.sample.CollectorResult;
+import io.drwatch.sample.SampleCache;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.Test;
+
+class ExpositionCacheTest {
+
+  private static final MetricFamily LAG = MetricFamily.gauge("test_lag_bytes", "Test lag.", "application_name");
+  private static final String PROTOBUF =
+      "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited";
+
+  private final TestClock clock = new TestClock(Instant.parse("2025-01-01T00:00:00Z"));
+  private final SampleCache cache = new SampleCache(clock);
+  private final ExpositionCache exposition = new ExpositionCache(new CacheSnapshots(cache, clock));
+
+  private void put(double lag) {
+    cache.putResult(new CollectorResult("pg-a", "replication", true, new Samples().add(LAG, lag, "s1").toList(),
+        clock.instant(), 0.002, null, clock.instant(), 0, Duration.ofSeconds(45)));
+  }
+
+  private static String text(ExpositionCache.Body b) throws Exception {
+    byte[] raw = b.gzip() ? new GZIPInputStream(new ByteArrayInputStream(b.body())).readAllBytes() : b.body();
+    return new String(raw, StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void scrapesWithoutCacheChangeRenderOnce() throws Exception {
+    put(100);
+    ExpositionCache.Body first = exposition.body(null, false);
+    clock.advance(Duration.ofSeconds(1));
+    ExpositionCache.Body second = exposition.body(null, false);
+    assertSame(first, second, "same body while the cache is unchanged");
+    assertEquals(1, exposition.renders());
+    assertTrue(text(first).contains("test_lag_bytes{application_name=\"s1\",target=\"pg-a\"} 100.0"), text(first));
+  }
+
+  @Test
+  void cacheChangeRendersAgain() throws Exception {
+    put(100);
+    ExpositionCache.Body first = exposition.body(null, false);
+    put(200);
+    ExpositionCache.Body second = exposition.body(null, false);
+    assertNotSame(first, second);
+    assertEquals(2, exposition.renders());
+    assertTrue(text(second).contains("} 200.0"), text(second));
+    exposition.body(null, false);
+    assertEquals(2, exposition.renders(), "and then is reused again");
+  }
+
+  @Test
+  void stalenessRendersAgainWithoutCacheWrite() throws Exception {
+    put(100);
+    exposition.body(null, false);
+    clock.advance(Duration.ofSeconds(46));
+    String text = text(exposition.body(null, false));
+    assertEquals(2, exposition.renders());
+    assertFalse(text.contains("test_lag_bytes{"), text);
+  }
+
+  @Test
+  void oneBodyPerFormatAndGzip() throws Exception {
+    put(100);
+    ExpositionCache.Body plain = exposition.body(null, false);
+    ExpositionCache.Body gz = exposition.body(null, true);
+    ExpositionCache.Body proto = exposition.body(PROTOBUF, false);
+    ExpositionCache.Body protoGz = exposition.body(PROTOBUF, true);
+    assertEquals(4, exposition.renders());
+    assertTrue(gz.gzip());
+    assertEquals(text(plain), text(gz));
+    assertArrayEquals(proto.body(), new GZIPInputStream(new ByteArrayInputStream(protoGz.body())).readAllBytes());
+    assertTrue(proto.contentType().startsWith("application/vnd.google.protobuf"), proto.contentType());
+    for (int i = 0; i < 3; i++) {
+      assertSame(plain, exposition.body(null, false));
+      assertSame(gz, exposition.body("text/plain", true));
+      assertSame(protoGz, exposition.body(PROTOBUF, true));
+    }
+    assertEquals(4, exposition.renders());
+  }
+
+  @Test
+  void acceptEncoding() {
+    assertTrue(HttpVerticle.acceptsGzip("gzip"));
+    assertTrue(HttpVerticle.acceptsGzip("deflate, gzip;q=0.5"));
+    assertTrue(HttpVerticle.acceptsGzip("*"));
+    assertFalse(HttpVerticle.acceptsGzip(null));
+    assertFalse(HttpVerticle.acceptsGzip("identity"));
+    assertFalse(HttpVerticle.acceptsGzip("gzip;q=0"));
+  }
+}
