@@ -124,6 +124,8 @@ class TarballTest {
     assertEquals(0, g1.exit(), g1.output());
     assertTrue(g1.output().contains("-XX:+UseG1GC") && !g1.output().contains("UseSerialGC"), g1.output());
     assertTrue(g1.output().contains("-XX:MaxHeapSize=100663296"), g1.output());
+    Repo.Result other = drwatch(Map.of("JAVA_OPTS", "-XX:+UseCompressedOops -XX:+PrintGC -XX:+PrintCommandLineFlags"), "--version");
+    assertTrue(other.output().contains("-XX:+UseSerialGC"), "only a -XX:+Use…GC flag replaces the collector: " + other.output());
     Repo.Result heap = drwatch(Map.of("DRWATCH_HEAP", "64m", "JAVA_OPTS", "-XX:+PrintCommandLineFlags"), "--version");
     assertTrue(heap.output().contains("-XX:MaxHeapSize=67108864"), heap.output());
   }
