@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,6 +58,15 @@ class TarballTest {
     version = BuildInfo.version();
     assertEquals("drwatch-" + version, home.getFileName().toString());
     launcher = home.resolve("bin/drwatch");
+  }
+
+  @AfterAll
+  void removeUnpacked() throws IOException {
+    if (home != null) {
+      try (Stream<Path> walk = Files.walk(home.getParent())) {
+        walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
   }
 
   private Repo.Result drwatch(Map<String, String> env, String... args) {
