@@ -457,8 +457,11 @@ public final class ConfigLoader {
     String root = sslFile(t, o, path, "sslrootcert");
     String cert = sslFile(t, o, path, "sslcert");
     String key = sslFile(t, o, path, "sslkey");
-    if ((cert == null) != (key == null) && problems.stream().noneMatch(p -> p.key().startsWith(path + ".ssl"))) {
-      problem(o, path + "." + (cert == null ? "sslcert" : "sslkey"), "a client certificate needs both sslcert and sslkey");
+    boolean pkcs12 = key != null && key.matches("(?i).*\\.(p12|pfx)");
+    if (((cert != null && key == null) || (cert == null && key != null && !pkcs12))
+        && problems.stream().noneMatch(p -> p.key().startsWith(path + ".ssl"))) {
+      problem(o, path + "." + (cert == null ? "sslcert" : "sslkey"),
+          "a client certificate needs both sslcert and sslkey (or sslkey alone naming a .p12 / .pfx file)");
     }
     if ((root != null || cert != null) && "disable".equals(mode)) {
       problem(o.get("sslmode"), path + ".sslmode", "is disable, but certificate files are set");
@@ -545,6 +548,11 @@ public final class ConfigLoader {
       String url = string(t, "url", path + ".url");
       if (url != null && !url.startsWith("jdbc:postgresql://")) {
         problem(o.get("url"), path + ".url", "must start with jdbc:postgresql:// (CockroachDB speaks it too)");
+      } else if (url != null && url.substring("jdbc:postgresql://".length()).split("[/?]", 2)[0].contains("@")) {
+        // pgjdbc would take "user:password@host" for a host name, and echo it in every error.
+        problem(o.get("url"), path + ".url", "must not hold user:password@ (pgjdbc does not read it); "
+            + "set user, and password-env or password-file");
+        return null;
       }
       return url;
     }
