@@ -10,6 +10,7 @@ import io.drwatch.Agent;
 import io.drwatch.collect.CollectorRegistry;
 import io.drwatch.config.AgentConfig;
 import io.drwatch.config.ConfigLoader;
+import io.drwatch.fixture.LogCapture;
 import io.drwatch.fixture.TestCerts;
 import java.io.IOException;
 import java.net.URI;
@@ -145,6 +146,27 @@ class HttpSecurityTest {
       Thread.sleep(200);
     }
     assertRefused(() -> client(ca1.trustingContext()), url);
+  }
+
+  @Test
+  void aBrokenKeyOnDiskKeepsThePreviousCertificate() throws Exception {
+    TestCerts ca = TestCerts.authority(dir, "ca1");
+    TestCerts.Leaf leaf = ca.issue("server", "localhost", "rsa");
+    int port = start(tlsBlock(leaf)).port();
+    String url = "https://localhost:" + port + "/healthz";
+    try (LogCapture log = new LogCapture()) {
+      Files.writeString(leaf.key(), "-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n");
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (log.count("not reloaded") == 0) {
+        if (System.nanoTime() > deadline) {
+          fail("no warning about the broken key within 60 s: " + log.text());
+        }
+        Thread.sleep(100);
+      }
+      assertTrue(log.text().contains(leaf.key().toString()), log.text());
+      assertFalse(log.text().contains("not a key"), "the key file's contents are not logged");
+    }
+    assertEquals(200, get(client(ca.trustingContext()), url, null).statusCode());
   }
 
   @Test
