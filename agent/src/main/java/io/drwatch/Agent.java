@@ -72,8 +72,8 @@ public final class Agent implements AutoCloseable {
           + config.http().port() + ": " + rootMessage(e), e);
     }
     scheduler.start();
-    LOG.info("listening on http://{}:{}/metrics, watching {} target(s)", config.http().host(),
-        http.actualPort(), samplers.size());
+    LOG.info("listening on {}://{}:{}/metrics{}, watching {} target(s)", config.http().tls() == null ? "http" : "https",
+        config.http().host(), http.actualPort(), config.http().basicAuth() == null ? "" : " (basic auth)", samplers.size());
     return new Agent(vertx, cache, samplers, scheduler, http, snapshots);
   }
 

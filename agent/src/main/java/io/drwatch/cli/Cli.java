@@ -8,7 +8,12 @@ import io.drwatch.config.AgentConfig;
 import io.drwatch.config.ConfigException;
 import io.drwatch.config.ConfigLoader;
 import io.drwatch.config.ConfigProblem;
+import io.drwatch.http.BasicAuth;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +36,8 @@ public final class Cli {
         run --config FILE        run the daemon (serves /metrics, /healthz, /readyz, /api/targets)
         once --config FILE       sample every target once, print the exposition, exit
         check-config FILE        validate a config; exit 0, or 2 listing every problem
+        hash-password [--cost N] read a password from standard input (one line), print its bcrypt
+                                 hash for drwatch.http.basic-auth.users (cost 4-31, default 10)
         demo [--pg-version N] [--port P] [--for DURATION]
                                  start a sandbox primary + sync and async standby and watch them
         --version                print the version
@@ -39,10 +46,16 @@ public final class Cli {
 
   private final PrintStream out;
   private final PrintStream err;
+  private final InputStream in;
 
   public Cli(PrintStream out, PrintStream err) {
+    this(out, err, System.in);
+  }
+
+  public Cli(PrintStream out, PrintStream err, InputStream in) {
     this.out = out;
     this.err = err;
+    this.in = in;
   }
 
   public int run(String[] args) {
@@ -92,6 +105,23 @@ public final class Cli {
           Agent agent = Agent.start(c, c.registry(registry));
           Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "drwatch-shutdown"));
           return KEEP_RUNNING;
+        }
+        case "hash-password" -> {
+          String c = option(rest, "--cost");
+          int cost = c == null ? 10 : Integer.parseInt(c);
+          if (cost < 4 || cost > 31) {
+            return usage("--cost must be between 4 and 31");
+          }
+          String line = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).readLine();
+          if (line == null || line.isEmpty()) {
+            return usage("hash-password reads the password from standard input, e.g. "
+                + "`read -rs P && printf '%s\\n' \"$P\" | drwatch hash-password`");
+          }
+          if (line.getBytes(StandardCharsets.UTF_8).length > 72) {
+            return usage("bcrypt uses at most 72 bytes of a password; choose a shorter one");
+          }
+          out.println(BasicAuth.hash(line.toCharArray(), cost));
+          return 0;
         }
         case "demo" -> {
           String v = option(rest, "--pg-version");

@@ -38,14 +38,20 @@ public final class ConfigLoader {
 
   private static final Set<String> TOP_KEYS = Set.of("http", "defaults", "clusters", "targets",
       "custom-collectors");
-  private static final Set<String> HTTP_KEYS = Set.of("host", "port");
+  private static final Set<String> HTTP_KEYS = Set.of("host", "port", "tls", "basic-auth");
+  private static final Set<String> TLS_KEYS = Set.of("cert-file", "key-file", "reload-interval");
+  private static final Set<String> BASIC_AUTH_KEYS = Set.of("users", "open-paths", "cache-for");
+  /** What bcrypt's modular crypt format looks like: $2a$, $2b$ or $2y$, a two-digit cost, 53 characters. */
+  private static final Pattern BCRYPT = Pattern.compile("\\$2[aby]\\$(0[4-9]|[12][0-9]|3[01])\\$[./A-Za-z0-9]{53}");
+  static final Set<String> SSLMODES = Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
   private static final Set<String> DEFAULTS_KEYS = Set.of("interval", "timeout", "connect-timeout",
       "lock-timeout", "idle-in-transaction-timeout", "max-connections", "stale-after-intervals");
   private static final Set<String> CLUSTER_KEYS = Set.of("rpo-objective", "rto-objective",
       "rpo-objective-bytes", "promotion-overhead");
   private static final Set<String> TARGET_KEYS = Set.of("name", "url", "host", "port", "database",
       "user", "password-env", "password-file", "no-password", "flavor", "labels", "interval",
-      "timeout", "collectors", "cockroach", "databases", "database-connections");
+      "timeout", "collectors", "cockroach", "databases", "database-connections", "sslmode", "sslrootcert",
+      "sslcert", "sslkey", "sslpassword-env", "sslpassword-file");
   private static final Set<String> COCKROACH_KEYS = Set.of("allow-unsafe-internals");
   private static final Set<String> COLLECTOR_KEYS = Set.of("enabled", "interval", "timeout");
   /** Label names the agent sets itself, or that collide with Prometheus target labels. */
@@ -135,7 +141,8 @@ public final class ConfigLoader {
 
     HttpSettings http = new HttpSettings(
         string(c, "http.host", "drwatch.http.host"),
-        port(c, "http.port", "drwatch.http.port"));
+        port(c, "http.port", "drwatch.http.port"),
+        tls(c), basicAuth(c));
     unknownKeys(obj(c, "http", "drwatch.http"), "drwatch.http", HTTP_KEYS);
     Defaults defaults = defaults(c);
     Map<String, ClusterSettings> clusters = clusters(c);
@@ -167,6 +174,116 @@ public final class ConfigLoader {
     collectorNames = Set.copyOf(names);
     registry = givenRegistry == null ? null : givenRegistry.plus(custom);
     return custom;
+  }
+
+  /** {@code http.tls}: on when cert-file is set; both files must be readable PEM. */
+  private HttpSettings.Tls tls(Config c) {
+    ConfigObject o = obj(c, "http.tls", "drwatch.http.tls");
+    if (o == null) {
+      return null;
+    }
+    String p = "drwatch.http.tls";
+    unknownKeys(o, p, TLS_KEYS);
+    Config t = o.toConfig();
+    String cert = t.hasPath("cert-file") ? string(t, "cert-file", p + ".cert-file") : "";
+    String key = t.hasPath("key-file") ? string(t, "key-file", p + ".key-file") : "";
+    if (cert == null || key == null) {
+      return null;
+    }
+    if (cert.isBlank() && key.isBlank()) {
+      return null; // TLS off
+    }
+    if (cert.isBlank() || key.isBlank()) {
+      String missing = cert.isBlank() ? "cert-file" : "key-file";
+      problem(o, p + "." + missing, "is required when " + (cert.isBlank() ? "key-file" : "cert-file")
+          + " is set (TLS needs both)");
+      return null;
+    }
+    Duration reload = t.hasPath("reload-interval") ? duration(t, "reload-interval", p + ".reload-interval")
+        : Duration.ofMinutes(1);
+    boolean ok = pem(o.get("cert-file"), p + ".cert-file", cert, "CERTIFICATE");
+    ok &= pem(o.get("key-file"), p + ".key-file", key, "PRIVATE KEY");
+    return ok && reload != null ? new HttpSettings.Tls(Path.of(cert), Path.of(key), reload) : null;
+  }
+
+  /**
+   * A readable file holding a PEM block whose label ends in {@code label}. The message names the
+   * key and the file, never what the file holds.
+   */
+  private boolean pem(ConfigValue at, String key, String file, String label) {
+    Path f = Path.of(file);
+    if (!Files.isRegularFile(f)) {
+      problem(at, key, "no such file: " + file);
+      return false;
+    }
+    String text;
+    try {
+      text = Files.readString(f, StandardCharsets.US_ASCII);
+    } catch (IOException | RuntimeException e) {
+      problem(at, key, "cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+      return false;
+    }
+    if (!Pattern.compile("-----BEGIN [A-Z ]*" + label + "-----").matcher(text).find()) {
+      problem(at, key, file + " holds no PEM \"" + label + "\" block"
+          + (label.equals("PRIVATE KEY") ? " (PKCS#8 PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY)" : ""));
+      return false;
+    }
+    return true;
+  }
+
+  /** {@code http.basic-auth}: on when users is non-empty; each value a bcrypt hash, never a password. */
+  private HttpSettings.BasicAuth basicAuth(Config c) {
+    ConfigObject o = obj(c, "http.basic-auth", "drwatch.http.basic-auth");
+    if (o == null) {
+      return null;
+    }
+    String p = "drwatch.http.basic-auth";
+    unknownKeys(o, p, BASIC_AUTH_KEYS);
+    Config b = o.toConfig();
+    Map<String, String> users = new LinkedHashMap<>();
+    if (o.get("users") != null && !(o.get("users") instanceof ConfigObject)) {
+      problem(o.get("users"), p + ".users", "must be an object of name = \"<bcrypt hash>\"");
+      return null;
+    }
+    ConfigObject uo = (ConfigObject) o.get("users");
+    boolean ok = true;
+    if (uo != null) {
+      for (Map.Entry<String, ConfigValue> e : uo.entrySet()) {
+        String upath = p + ".users." + e.getKey();
+        Object v = e.getValue().unwrapped();
+        if (e.getKey().contains(":") || e.getKey().isEmpty()) {
+          problem(e.getValue(), upath, "a user name must not be empty or contain ':'");
+          ok = false;
+        } else if (!(v instanceof String hash) || !BCRYPT.matcher(hash).matches()) {
+          // Never echo the value: it may be a plaintext password pasted by mistake.
+          problem(e.getValue(), upath, "must be a bcrypt hash ($2a$, $2b$ or $2y$, 60 characters), "
+              + "not a password; make one with `drwatch hash-password`");
+          ok = false;
+        } else {
+          users.put(e.getKey(), hash);
+        }
+      }
+    }
+    List<String> open = List.of("/healthz");
+    if (b.hasPath("open-paths")) {
+      try {
+        open = b.getStringList("open-paths");
+        for (String path : open) {
+          if (!path.startsWith("/")) {
+            problem(o.get("open-paths"), p + ".open-paths", "paths start with '/', not \"" + path + "\"");
+            ok = false;
+          }
+        }
+      } catch (com.typesafe.config.ConfigException e) {
+        problem(o.get("open-paths"), p + ".open-paths", "must be a list of paths such as [\"/healthz\"]");
+        ok = false;
+      }
+    }
+    Duration cacheFor = b.hasPath("cache-for") ? duration(b, "cache-for", p + ".cache-for") : Duration.ofMinutes(5);
+    if (!ok || cacheFor == null || users.isEmpty()) {
+      return null;
+    }
+    return new HttpSettings.BasicAuth(users, Set.copyOf(open), cacheFor);
   }
 
   private Defaults defaults(Config c) {
@@ -302,11 +419,99 @@ public final class ConfigLoader {
       problem(o.get("database-connections"), path + ".database-connections",
           "applies only with databases = … (fan-out to other databases)");
     }
+    TargetSettings.DbTls tls = dbTls(t, o, path, url);
     if (problems.size() > before) {
       return null;
     }
     return new TargetSettings(name, url, user, password, flavor, labels, interval, timeout,
-        collectors, origin(o.origin()), allowUnsafeInternals, databases, databaseConnections);
+        collectors, origin(o.origin()), allowUnsafeInternals, databases, databaseConnections, tls);
+  }
+
+  /**
+   * {@code sslmode}, {@code sslrootcert}, {@code sslcert}, {@code sslkey} and the client key's
+   * password ({@code sslpassword-env} / {@code sslpassword-file}; never inline). Null when none is set.
+   */
+  private TargetSettings.DbTls dbTls(Config t, ConfigObject o, String path, String url) {
+    List<String> keys = List.of("sslmode", "sslrootcert", "sslcert", "sslkey", "sslpassword-env", "sslpassword-file");
+    if (keys.stream().noneMatch(t::hasPath)) {
+      return null;
+    }
+    if (url != null) {
+      for (String k : List.of("sslmode", "sslrootcert", "sslcert", "sslkey", "sslpassword")) {
+        if (Pattern.compile("[?&]" + k + "=").matcher(url).find() && (t.hasPath(k) || t.hasPath(k + "-env")
+            || t.hasPath(k + "-file"))) {
+          problem(o.get(t.hasPath(k) ? k : t.hasPath(k + "-env") ? k + "-env" : k + "-file"), path + "." + k,
+              "also given in the url; set it in one place only");
+        }
+      }
+    }
+    String mode = null;
+    if (t.hasPath("sslmode")) {
+      mode = string(t, "sslmode", path + ".sslmode");
+      if (mode != null && !SSLMODES.contains(mode)) {
+        problem(o.get("sslmode"), path + ".sslmode", "must be one of disable, allow, prefer, require, verify-ca, "
+            + "verify-full, not \"" + mode + "\"");
+        mode = null;
+      }
+    }
+    String root = sslFile(t, o, path, "sslrootcert");
+    String cert = sslFile(t, o, path, "sslcert");
+    String key = sslFile(t, o, path, "sslkey");
+    boolean pkcs12 = key != null && key.matches("(?i).*\\.(p12|pfx)");
+    if (((cert != null && key == null) || (cert == null && key != null && !pkcs12))
+        && problems.stream().noneMatch(p -> p.key().startsWith(path + ".ssl"))) {
+      problem(o, path + "." + (cert == null ? "sslcert" : "sslkey"),
+          "a client certificate needs both sslcert and sslkey (or sslkey alone naming a .p12 / .pfx file)");
+    }
+    if ((root != null || cert != null) && "disable".equals(mode)) {
+      problem(o.get("sslmode"), path + ".sslmode", "is disable, but certificate files are set");
+    }
+    Secret sslPassword = null;
+    if (t.hasPath("sslpassword-env") && t.hasPath("sslpassword-file")) {
+      problem(o.get("sslpassword-file"), path + ".sslpassword-file", "choose one of [sslpassword-env, sslpassword-file]");
+    } else if (t.hasPath("sslpassword-env")) {
+      String var = string(t, "sslpassword-env", path + ".sslpassword-env");
+      String value = var == null ? null : env.apply(var);
+      if (var != null && value == null) {
+        problem(o.get("sslpassword-env"), path + ".sslpassword-env", "environment variable " + var + " is not set");
+      }
+      sslPassword = value == null ? null : new Secret(value);
+    } else if (t.hasPath("sslpassword-file")) {
+      String f = string(t, "sslpassword-file", path + ".sslpassword-file");
+      if (f != null) {
+        try {
+          sslPassword = new Secret(Files.readString(Path.of(f), StandardCharsets.UTF_8).strip());
+        } catch (IOException | RuntimeException e) {
+          problem(o.get("sslpassword-file"), path + ".sslpassword-file", "cannot read " + f + " ("
+              + e.getClass().getSimpleName() + ")");
+        }
+      }
+    }
+    if (sslPassword != null && key == null) {
+      problem(o, path + ".sslkey", "sslpassword-env / sslpassword-file need sslkey (the key it decrypts)");
+    }
+    return new TargetSettings.DbTls(mode, root, cert, key, sslPassword);
+  }
+
+  /** A certificate or key path that must name a readable file (pgjdbc would otherwise fail per connect). */
+  private String sslFile(Config t, ConfigObject o, String path, String key) {
+    if (!t.hasPath(key)) {
+      return null;
+    }
+    String f = string(t, key, path + "." + key);
+    if (f == null) {
+      return null;
+    }
+    Path p = Path.of(f);
+    if (!Files.isRegularFile(p)) {
+      problem(o.get(key), path + "." + key, "no such file: " + f);
+      return null;
+    }
+    if (!Files.isReadable(p)) {
+      problem(o.get(key), path + "." + key, "cannot read " + f + " (permission denied)");
+      return null;
+    }
+    return f;
   }
 
   /** {@code cockroach { allow-unsafe-internals = true }}: an explicit, per-target opt-in. */
@@ -343,6 +548,11 @@ public final class ConfigLoader {
       String url = string(t, "url", path + ".url");
       if (url != null && !url.startsWith("jdbc:postgresql://")) {
         problem(o.get("url"), path + ".url", "must start with jdbc:postgresql:// (CockroachDB speaks it too)");
+      } else if (url != null && url.substring("jdbc:postgresql://".length()).split("[/?]", 2)[0].contains("@")) {
+        // pgjdbc would take "user:password@host" for a host name, and echo it in every error.
+        problem(o.get("url"), path + ".url", "must not hold user:password@ (pgjdbc does not read it); "
+            + "set user, and password-env or password-file");
+        return null;
       }
       return url;
     }

@@ -9,6 +9,8 @@ public final class Redact {
       Pattern.compile("(?i)([?&;](?:ssl)?password=)[^&;]*"); // sslpassword: pgjdbc's client-key password
   // Greedy up to the last '@' of the authority, so a password containing '@' is masked whole.
   private static final Pattern USERINFO = Pattern.compile("(//[^/:@?]+):[^/?]*@");
+  /** user:password@host without the "//" (as pgjdbc echoes an authority it took for a host name). */
+  private static final Pattern BARE_USERINFO = Pattern.compile("(?<![/\\w.-])([\\w.-]+):[^\\s/@:]+@(?=[\\w.\\[])");
   private static final Pattern CONNINFO_PASSWORD =
       Pattern.compile("(?i)(password\\s*=\\s*)('(?:[^'\\\\]|\\\\.)*'|\\S+)");
 
@@ -29,6 +31,7 @@ public final class Redact {
       return null;
     }
     String masked = CONNINFO_PASSWORD.matcher(url(text)).replaceAll("$1****");
+    masked = BARE_USERINFO.matcher(masked).replaceAll("$1:****@");
     if (secret != null && secret.reveal() != null && !secret.reveal().isEmpty()) {
       masked = masked.replace(secret.reveal(), "****");
     }

@@ -29,9 +29,32 @@ public record TargetSettings(
     String origin,
     boolean allowUnsafeInternals,
     DatabaseFilter databases,
-    int databaseConnections) {
+    int databaseConnections,
+    DbTls tls) {
 
   public static final int DEFAULT_DATABASE_CONNECTIONS = 1;
+
+  /**
+   * TLS to the database, passed to pgjdbc as connection properties: {@code sslmode} (null: the
+   * driver's default, prefer), root certificate, client certificate and key (paths), and the
+   * client key's password (from the environment or a file only).
+   */
+  public record DbTls(String sslmode, String sslrootcert, String sslcert, String sslkey, Secret sslpassword) {
+    @Override
+    public String toString() {
+      return "DbTls[sslmode=" + sslmode + ", sslrootcert=" + sslrootcert + ", sslcert=" + sslcert
+          + ", sslkey=" + sslkey + ", sslpassword=" + (sslpassword == null ? "none" : "****") + "]";
+    }
+  }
+
+  /** Without database TLS settings (the driver's defaults). */
+  public TargetSettings(String name, String url, String user, Secret password, Flavor flavor,
+      Map<String, String> labels, Duration interval, Duration timeout,
+      Map<String, CollectorSettings> collectors, String origin, boolean allowUnsafeInternals,
+      DatabaseFilter databases, int databaseConnections) {
+    this(name, url, user, password, flavor, labels, interval, timeout, collectors, origin,
+        allowUnsafeInternals, databases, databaseConnections, null);
+  }
 
   public TargetSettings {
     labels = Map.copyOf(labels);
@@ -43,7 +66,7 @@ public record TargetSettings(
       Map<String, String> labels, Duration interval, Duration timeout,
       Map<String, CollectorSettings> collectors, String origin) {
     this(name, url, user, password, flavor, labels, interval, timeout, collectors, origin, false, null,
-        DEFAULT_DATABASE_CONNECTIONS);
+        DEFAULT_DATABASE_CONNECTIONS, null);
   }
 
   public String cluster() {

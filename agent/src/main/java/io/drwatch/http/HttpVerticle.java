@@ -12,9 +12,13 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.net.ServerSSLOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * /metrics (from the cache only; text, OpenMetrics or protobuf by Accept, gzip by
@@ -22,12 +26,18 @@ import java.util.function.BooleanSupplier;
  */
 public final class HttpVerticle extends VerticleBase {
 
+  private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
+
   private final HttpSettings settings;
   private final SampleCache cache;
   private final ExpositionCache exposition;
   private final BooleanSupplier ready;
   private final RoutingHandler routing;
   private HttpServer server;
+  private final BasicAuth basicAuth;
+  private WorkerExecutor authWorker;
+  private long tlsTimer = -1;
+  private TlsFiles.Stamp tlsStamp;
 
   public HttpVerticle(HttpSettings settings, SampleCache cache, CacheSnapshots snapshots,
       BooleanSupplier ready) {
@@ -42,6 +52,7 @@ public final class HttpVerticle extends VerticleBase {
     this.ready = ready;
     this.routing = routing;
     this.exposition = new ExpositionCache(snapshots);
+    this.basicAuth = settings.basicAuth() == null ? null : new BasicAuth(settings.basicAuth());
   }
 
   @Override
@@ -51,15 +62,81 @@ public final class HttpVerticle extends VerticleBase {
         .setPort(settings.port())
         .setCompressionSupported(true)
         .setIdleTimeout(60);
+    HttpSettings.Tls tls = settings.tls();
+    if (tls != null) {
+      tlsStamp = TlsFiles.stamp(tls);
+      options.setSsl(true)
+          .setKeyCertOptions(TlsFiles.keyCert(tls))
+          .setEnabledSecureTransportProtocols(TlsFiles.PROTOCOLS);
+    }
+    if (basicAuth != null) {
+      // One thread: a flood of wrong passwords costs one core at most, never the event loop.
+      authWorker = vertx.createSharedWorkerExecutor("drwatch-basic-auth", 1);
+    }
     return vertx.createHttpServer(options)
-        .requestHandler(this::handle)
+        .requestHandler(this::authorize)
         .listen()
-        .onSuccess(s -> server = s);
+        .onSuccess(s -> {
+          server = s;
+          if (tls != null) {
+            tlsTimer = vertx.setPeriodic(tls.reloadInterval().toMillis(), id -> reloadTls(tls));
+          }
+        });
   }
 
   @Override
   public Future<?> stop() {
+    if (tlsTimer >= 0) {
+      vertx.cancelTimer(tlsTimer);
+    }
+    if (authWorker != null) {
+      authWorker.close();
+    }
     return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  /** Re-reads the certificate and key when either file changed; a bad pair keeps the old one. */
+  private void reloadTls(HttpSettings.Tls tls) {
+    TlsFiles.Stamp now = TlsFiles.stamp(tls);
+    if (now.equals(tlsStamp) || server == null) {
+      return;
+    }
+    tlsStamp = now;
+    server.updateSSLOptions(new ServerSSLOptions()
+            .setKeyCertOptions(TlsFiles.keyCert(tls))
+            .setEnabledSecureTransportProtocols(TlsFiles.PROTOCOLS), true)
+        .onSuccess(updated -> LOG.info("TLS certificate reloaded from {}", tls.certFile()))
+        .onFailure(e -> LOG.warn("TLS certificate {} / key {} not reloaded, keeping the previous one: {}",
+            tls.certFile(), tls.keyFile(), e.getMessage()));
+  }
+
+  /** Basic auth (when configured) in front of every path but the open ones. */
+  private void authorize(HttpServerRequest req) {
+    if (basicAuth == null || settings.basicAuth().openPaths().contains(req.path())) {
+      handle(req);
+      return;
+    }
+    String header = req.getHeader("Authorization");
+    if (basicAuth.cached(header)) {
+      handle(req);
+      return;
+    }
+    if (header == null) {
+      unauthorized(req);
+      return;
+    }
+    authWorker.executeBlocking(() -> basicAuth.verify(header), false).onComplete(ar -> {
+      if (ar.succeeded() && ar.result()) {
+        handle(req);
+      } else {
+        unauthorized(req);
+      }
+    });
+  }
+
+  private static void unauthorized(HttpServerRequest req) {
+    req.response().putHeader("WWW-Authenticate", BasicAuth.CHALLENGE);
+    text(req, 401, "unauthorized\n");
   }
 
   /** The port actually bound (useful with port 0). */

@@ -104,6 +104,36 @@ public final class PgNode {
     }
   }
 
+  /**
+   * Serves TLS with this certificate and key (PEM; copied into the data directory with the
+   * permissions the server insists on) and restarts the server. {@code clientCa}, when not null,
+   * is the CA the server asks client certificates of (they stay optional: trust auth).
+   */
+  public void enableSsl(Path cert, Path key, Path clientCa) {
+    try {
+      Path c = dataDir.resolve("server.crt");
+      Path k = dataDir.resolve("server.key");
+      Files.copy(cert, c, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(key, k, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.setPosixFilePermissions(k, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+      os.own(c);
+      os.own(k);
+      List<String> conf = new java.util.ArrayList<>(List.of("ssl = on", "ssl_cert_file = 'server.crt'",
+          "ssl_key_file = 'server.key'"));
+      if (clientCa != null) {
+        Path ca = dataDir.resolve("client-ca.crt");
+        Files.copy(clientCa, ca, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        os.own(ca);
+        conf.add("ssl_ca_file = 'client-ca.crt'");
+      }
+      appendConf(conf.toArray(String[]::new));
+    } catch (IOException e) {
+      throw new UncheckedIOException(name + ": cannot install the TLS certificate", e);
+    }
+    stop();
+    start();
+  }
+
   String baseConf() {
     return String.join("\n",
         "listen_addresses = '127.0.0.1'",

@@ -51,6 +51,7 @@ public final class ConnectionPool implements AutoCloseable {
     hc.setReadOnly(!writer);
     String init = initSql(defaults, statementTimeout);
     Properties props = driverProperties(defaults, statementTimeout);
+    tlsProperties(target.tls(), props);
     if (writer) {
       init = init.replace("SET default_transaction_read_only = on",
           "SET default_transaction_read_only = off; SET synchronous_commit = local");
@@ -83,6 +84,27 @@ public final class ConnectionPool implements AutoCloseable {
     // Prepared statements on the server would pin plans per session; monitoring SQL is cheap to plan.
     p.setProperty("prepareThreshold", "0");
     return p;
+  }
+
+  /** The target's database TLS settings as pgjdbc properties (nothing when it has none). */
+  static Properties tlsProperties(TargetSettings.DbTls tls, Properties p) {
+    if (tls == null) {
+      return p;
+    }
+    putIfSet(p, "sslmode", tls.sslmode());
+    putIfSet(p, "sslrootcert", tls.sslrootcert());
+    putIfSet(p, "sslcert", tls.sslcert());
+    putIfSet(p, "sslkey", tls.sslkey());
+    if (tls.sslpassword() != null) {
+      p.setProperty("sslpassword", tls.sslpassword().reveal());
+    }
+    return p;
+  }
+
+  private static void putIfSet(Properties p, String key, String value) {
+    if (value != null) {
+      p.setProperty(key, value);
+    }
   }
 
   private static String seconds(Duration d) {

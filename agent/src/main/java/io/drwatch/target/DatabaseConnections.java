@@ -82,6 +82,7 @@ public final class DatabaseConnections implements AutoCloseable {
     this.connectTimeout = defaults.connectTimeout();
     this.initSql = ConnectionPool.initSql(defaults, statementTimeout);
     this.properties = ConnectionPool.driverProperties(defaults, statementTimeout);
+    ConnectionPool.tlsProperties(target.tls(), properties);
     properties.setProperty("user", target.user());
     if (target.password() != null) {
       properties.setProperty("password", target.password().reveal());

@@ -164,4 +164,22 @@ class CliTest {
     assertTrue(err().startsWith(f + ":1 drwatch.targetz — unknown key"), err());
     assertNoStackTrace(err());
   }
+
+  @Test
+  void hashPasswordReadsStandardInputAndPrintsAVerifiableBcryptHash() {
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    Cli withInput = new Cli(new PrintStream(o, true, StandardCharsets.UTF_8),
+        new PrintStream(errBytes, true, StandardCharsets.UTF_8),
+        new java.io.ByteArrayInputStream("s3cret pass\n".getBytes(StandardCharsets.UTF_8)));
+    assertEquals(0, withInput.run(new String[] {"hash-password", "--cost", "4"}), err());
+    String hash = o.toString(StandardCharsets.UTF_8).strip();
+    assertTrue(hash.matches("\\$2y\\$04\\$[./A-Za-z0-9]{53}"), hash);
+    assertTrue(at.favre.lib.crypto.bcrypt.BCrypt.verifyer().verify("s3cret pass".toCharArray(), hash).verified);
+    assertFalse(hash.contains("s3cret"));
+
+    Cli empty = new Cli(new PrintStream(o, true, StandardCharsets.UTF_8),
+        new PrintStream(errBytes, true, StandardCharsets.UTF_8), new java.io.ByteArrayInputStream(new byte[0]));
+    assertEquals(2, empty.run(new String[] {"hash-password"}));
+    assertTrue(err().contains("standard input"), err());
+  }
 }

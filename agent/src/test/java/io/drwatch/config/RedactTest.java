@@ -96,4 +96,12 @@ class RedactTest {
     assertEquals("****", new Secret("hunter2").toString());
     assertEquals("hunter2", new Secret("hunter2").reveal());
   }
+
+  @Test
+  void userInfoEchoedAsAHostNameInADriverMessage() {
+    assertEquals("The connection attempt failed.: drwatch:****@127.0.0.1 [SQLSTATE 08001]",
+        Redact.text("The connection attempt failed.: drwatch:UserInfoPass-7788@127.0.0.1 [SQLSTATE 08001]", null));
+    assertEquals("Connection to 127.0.0.1:5432 refused", Redact.text("Connection to 127.0.0.1:5432 refused", null));
+    assertEquals("at 12:30 for drwatch@db", Redact.text("at 12:30 for drwatch@db", null));
+  }
 }
