@@ -7,6 +7,8 @@ import io.drwatch.collect.custom.CustomFamilies;
 import io.drwatch.config.AgentConfig;
 import io.drwatch.config.ConfigException;
 import io.drwatch.config.ConfigLoader;
+import io.drwatch.ReloadSignal;
+import io.drwatch.logging.Logging;
 import io.drwatch.config.ConfigProblem;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -89,8 +91,10 @@ public final class Cli {
             return usage("run needs --config FILE");
           }
           AgentConfig c = load(registry, file);
+          Logging.apply(c.logging());
           Agent agent = Agent.start(c, c.registry(registry));
           Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "drwatch-shutdown"));
+          ReloadSignal.install(agent, registry);
           return KEEP_RUNNING;
         }
         case "demo" -> {

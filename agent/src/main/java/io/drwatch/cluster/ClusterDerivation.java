@@ -47,6 +47,14 @@ public final class ClusterDerivation implements Derivation, ProbeListener {
     }
   }
 
+  /** A reload added or changed targets: their configured flavors (cluster settings stay). */
+  public synchronized void targetsChanged(java.util.List<TargetSettings> targets) {
+    configuredFlavors.clear();
+    for (TargetSettings t : targets) {
+      configuredFlavors.put(t.name(), t.flavor());
+    }
+  }
+
   @Override
   public void probed(TargetSettings target, ServerInfo server, Instant at) {
     failovers.observe(target.cluster(), target.name(), server, at);
