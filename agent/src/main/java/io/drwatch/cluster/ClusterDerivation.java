@@ -47,12 +47,14 @@ public final class ClusterDerivation implements Derivation, ProbeListener {
     }
   }
 
-  /** A reload added or changed targets: their configured flavors (cluster settings stay). */
+  /** A reload changed the targets: their configured flavors; removed targets' state goes. */
   public synchronized void targetsChanged(java.util.List<TargetSettings> targets) {
     configuredFlavors.clear();
     for (TargetSettings t : targets) {
       configuredFlavors.put(t.name(), t.flavor());
     }
+    outages.retainOnly(configuredFlavors.keySet());
+    failovers.retainOnly(configuredFlavors.keySet());
   }
 
   @Override
