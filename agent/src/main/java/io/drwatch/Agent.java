@@ -25,6 +25,22 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigResolveOptions;
+import com.typesafe.config.ConfigValue;
+import io.drwatch.config.ConfigException;
+import io.drwatch.config.ConfigLoader;
+import io.drwatch.config.ConfigProblem;
+import io.drwatch.logging.Logging;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,19 +51,36 @@ public final class Agent implements AutoCloseable {
 
   private final Vertx vertx;
   private final SampleCache cache;
+  /** The running targets; replaced entries on reload, read by close(). */
   private final List<TargetSampler> samplers;
   private final Scheduler scheduler;
   private final HttpVerticle http;
   private final CacheSnapshots snapshots;
+  private final ClusterDerivation clusters;
+  private final CollectorRegistry registry;
+  private final Clock clock;
+  private volatile AgentConfig config;
+  /** Per running target, what its settings looked like when it started (see {@link #fingerprints}). */
+  private final Map<String, String> running = new HashMap<>();
 
   private Agent(Vertx vertx, SampleCache cache, List<TargetSampler> samplers, Scheduler scheduler,
-      HttpVerticle http, CacheSnapshots snapshots) {
+      HttpVerticle http, CacheSnapshots snapshots, ClusterDerivation clusters, CollectorRegistry registry,
+      Clock clock, AgentConfig config) {
     this.vertx = vertx;
     this.cache = cache;
-    this.samplers = samplers;
+    this.samplers = new CopyOnWriteArrayList<>(samplers);
     this.scheduler = scheduler;
     this.http = http;
     this.snapshots = snapshots;
+    this.clusters = clusters;
+    this.registry = registry;
+    this.clock = clock;
+    this.config = config;
+    running.putAll(fingerprints(config));
+  }
+
+  public AgentConfig config() {
+    return config;
   }
 
   public static Agent start(AgentConfig config, CollectorRegistry registry) {
@@ -74,7 +107,131 @@ public final class Agent implements AutoCloseable {
     scheduler.start();
     LOG.info("listening on {}://{}:{}/metrics{}, watching {} target(s)", config.http().tls() == null ? "http" : "https",
         config.http().host(), http.actualPort(), config.http().basicAuth() == null ? "" : " (basic auth)", samplers.size());
-    return new Agent(vertx, cache, samplers, scheduler, http, snapshots);
+    return new Agent(vertx, cache, samplers, scheduler, http, snapshots, clusters, registry, clock, config);
+  }
+
+  /** What a reload did; {@code problems} is non-empty when the new config was rejected. */
+  public record Reload(List<String> removed, List<String> added, List<String> restarted,
+      List<String> unchanged, List<ConfigProblem> problems) {}
+
+  /**
+   * Re-reads the config (SIGHUP): when it is invalid, logs its problems and keeps the old one;
+   * otherwise removed targets stop (pools closed, series gone), added ones start, changed ones
+   * restart, and unchanged ones keep running with their samples. {@code registry} is the
+   * built-in one; the new config's custom collectors are added to it. Settings that only a
+   * restart applies (http, clusters) are logged, not applied.
+   */
+  public synchronized Reload reload(Supplier<AgentConfig> loader, CollectorRegistry builtIn) {
+    AgentConfig next;
+    try {
+      next = loader.get();
+    } catch (ConfigException e) {
+      LOG.error("reload: config {} rejected, keeping the running one ({} problem(s)):", config.source(),
+          e.problems().size());
+      for (ConfigProblem p : e.problems()) {
+        LOG.error("reload: {}", p);
+      }
+      return new Reload(List.of(), List.of(), List.of(), List.of(), e.problems());
+    }
+    if (Logging.managed()) {
+      Logging.apply(next.logging());
+    }
+    if (!next.http().equals(config.http())) {
+      LOG.warn("reload: drwatch.http changed ({}:{} -> {}:{}): restart drwatch to apply it; still "
+          + "listening on {}:{}", config.http().host(), config.http().port(), next.http().host(),
+          next.http().port(), config.http().host(), http.actualPort());
+    }
+    if (!next.clusters().toString().equals(config.clusters().toString())) {
+      LOG.warn("reload: drwatch.clusters changed: restart drwatch to apply it");
+    }
+    CollectorRegistry withCustom = next.registry(builtIn);
+    Map<String, String> wanted = fingerprints(next);
+    List<String> removed = new ArrayList<>();
+    List<String> added = new ArrayList<>();
+    List<String> restarted = new ArrayList<>();
+    List<String> unchanged = new ArrayList<>();
+    for (TargetSampler t : List.copyOf(samplers)) {
+      String name = t.settings().name();
+      String fp = wanted.get(name);
+      if (fp != null && fp.equals(running.get(name))) {
+        unchanged.add(name);
+        continue;
+      }
+      (fp == null ? removed : restarted).add(name);
+      stop(t);
+    }
+    clusters.targetsChanged(next.targets());
+    for (TargetSettings t : next.targets()) {
+      if (unchanged.contains(t.name())) {
+        continue;
+      }
+      if (!restarted.contains(t.name())) {
+        added.add(t.name());
+      }
+      TargetSampler s = new TargetSampler(t, next.defaults(), Schedule.forTarget(t, next.defaults(), withCustom),
+          cache, clock, clusters);
+      samplers.add(s);
+      running.put(t.name(), wanted.get(t.name()));
+      scheduler.add(s);
+    }
+    config = next;
+    LOG.info("reload: config {}: {} target(s); removed {}, added {}, restarted {}, unchanged {}",
+        next.source(), next.targets().size(), removed, added, restarted, unchanged.size());
+    return new Reload(removed, added, restarted, unchanged, List.of());
+  }
+
+  /** Reload from the file the agent was started with. */
+  public Reload reloadFile(CollectorRegistry builtIn) {
+    Path file = Path.of(config.source());
+    return reload(() -> new ConfigLoader(builtIn, System::getenv).load(file), builtIn);
+  }
+
+  private void stop(TargetSampler t) {
+    t.markClosing();
+    scheduler.remove(t);
+    t.close();
+    samplers.remove(t);
+    running.remove(t.settings().name());
+    cache.removeTarget(t.settings().name());
+  }
+
+  /**
+   * Per target, its settings in a comparable form: the target's own block as written (so that
+   * collector options count), the password it resolved to, and the blocks every target depends on
+   * (defaults, custom collectors). Line numbers do not count: moving a block is no change.
+   */
+  static Map<String, String> fingerprints(AgentConfig c) {
+    Map<String, String> raw = new HashMap<>();
+    String shared = "";
+    try {
+      Path file = Path.of(c.source());
+      if (Files.isRegularFile(file)) {
+        Config parsed = ConfigFactory.parseFile(file.toFile())
+            .resolveWith(ConfigFactory.systemEnvironment(), ConfigResolveOptions.defaults().setAllowUnresolved(true));
+        ConfigRenderOptions concise = ConfigRenderOptions.concise();
+        for (String k : List.of("drwatch.defaults", "drwatch.custom-collectors")) {
+          shared += parsed.hasPath(k) ? parsed.getValue(k).render(concise) : "";
+        }
+        if (parsed.hasPath("drwatch.targets")) {
+          for (ConfigValue v : parsed.getList("drwatch.targets")) {
+            if (v instanceof ConfigObject o && o.get("name") != null) {
+              raw.put(String.valueOf(o.get("name").unwrapped()), v.render(concise));
+            }
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      raw.clear(); // a config given as a string (tests): compare the parsed settings only
+    }
+    Map<String, String> out = new HashMap<>();
+    for (TargetSettings t : c.targets()) {
+      String secret = t.password() == null ? "" : Integer.toHexString(t.password().reveal().hashCode());
+      // Without the origin (file:line) and identity hashes of configured collectors.
+      String settings = t.toString().replace(String.valueOf(t.origin()), "").replaceAll("@[0-9a-f]{4,}", "");
+      out.put(t.name(), shared + "\u0000" + raw.getOrDefault(t.name(), "") + "\u0000" + secret + "\u0000"
+          + settings + "\u0000" + c.defaults());
+    }
+    return out;
   }
 
   /** Samples every target once, in parallel, and returns the Prometheus text exposition. */

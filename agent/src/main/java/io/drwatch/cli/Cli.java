@@ -7,6 +7,8 @@ import io.drwatch.collect.custom.CustomFamilies;
 import io.drwatch.config.AgentConfig;
 import io.drwatch.config.ConfigException;
 import io.drwatch.config.ConfigLoader;
+import io.drwatch.ReloadSignal;
+import io.drwatch.logging.Logging;
 import io.drwatch.config.ConfigProblem;
 import io.drwatch.http.BasicAuth;
 import java.io.BufferedReader;
@@ -102,8 +104,10 @@ public final class Cli {
             return usage("run needs --config FILE");
           }
           AgentConfig c = load(registry, file);
+          Logging.apply(c.logging());
           Agent agent = Agent.start(c, c.registry(registry));
           Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "drwatch-shutdown"));
+          ReloadSignal.install(agent, registry);
           return KEEP_RUNNING;
         }
         case "hash-password" -> {

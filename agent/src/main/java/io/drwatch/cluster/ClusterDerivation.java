@@ -47,6 +47,16 @@ public final class ClusterDerivation implements Derivation, ProbeListener {
     }
   }
 
+  /** A reload changed the targets: their configured flavors; removed targets' state goes. */
+  public synchronized void targetsChanged(java.util.List<TargetSettings> targets) {
+    configuredFlavors.clear();
+    for (TargetSettings t : targets) {
+      configuredFlavors.put(t.name(), t.flavor());
+    }
+    outages.retainOnly(configuredFlavors.keySet());
+    failovers.retainOnly(configuredFlavors.keySet());
+  }
+
   @Override
   public void probed(TargetSettings target, ServerInfo server, Instant at) {
     failovers.observe(target.cluster(), target.name(), server, at);

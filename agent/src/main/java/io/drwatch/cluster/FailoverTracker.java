@@ -29,6 +29,11 @@ final class FailoverTracker {
   private final Map<String, Instant> lastAt = new HashMap<>();
 
   /** A probe result; {@code server} null (target down) changes nothing. */
+  /** Targets removed by a reload are no longer compared with what they were. */
+  synchronized void retainOnly(java.util.Set<String> keep) {
+    lastSeen.keySet().retainAll(keep);
+  }
+
   synchronized void observe(String cluster, String target, ServerInfo server, Instant at) {
     counts.putIfAbsent(cluster, 0L);
     if (server == null || !server.isPostgres()) {

@@ -33,6 +33,11 @@ final class OutageTracker {
 
   private final Map<String, State> targets = new HashMap<>();
 
+  /** A target removed by a reload: its outage series go with it. */
+  synchronized void retainOnly(java.util.Set<String> keep) {
+    targets.keySet().retainAll(keep);
+  }
+
   synchronized void observe(String target, String cluster, boolean answered, Instant at) {
     State s = targets.computeIfAbsent(target, k -> new State(cluster));
     if (!answered) {

@@ -14,9 +14,11 @@ public record AgentConfig(
     Map<String, ClusterSettings> clusters,
     List<TargetSettings> targets,
     String source,
-    List<CollectorRegistry.Entry> customCollectors) {
+    List<CollectorRegistry.Entry> customCollectors,
+    LoggingSettings logging) {
 
   public AgentConfig {
+    logging = logging == null ? LoggingSettings.DEFAULT : logging;
     clusters = Map.copyOf(clusters);
     targets = List.copyOf(targets);
     customCollectors = List.copyOf(customCollectors);
@@ -25,6 +27,11 @@ public record AgentConfig(
   public AgentConfig(HttpSettings http, Defaults defaults, Map<String, ClusterSettings> clusters,
       List<TargetSettings> targets, String source) {
     this(http, defaults, clusters, targets, source, List.of());
+  }
+
+  public AgentConfig(HttpSettings http, Defaults defaults, Map<String, ClusterSettings> clusters,
+      List<TargetSettings> targets, String source, List<CollectorRegistry.Entry> customCollectors) {
+    this(http, defaults, clusters, targets, source, customCollectors, LoggingSettings.DEFAULT);
   }
 
   /** The given registry plus the collectors this config defines. */

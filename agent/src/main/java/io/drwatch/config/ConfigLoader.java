@@ -37,7 +37,9 @@ import java.util.regex.Pattern;
 public final class ConfigLoader {
 
   private static final Set<String> TOP_KEYS = Set.of("http", "defaults", "clusters", "targets",
-      "custom-collectors");
+      "custom-collectors", "logging");
+  private static final Set<String> LOGGING_KEYS = Set.of("format", "level", "levels");
+  private static final Set<String> LOG_LEVELS = Set.of("trace", "debug", "info", "warn", "error", "off");
   private static final Set<String> HTTP_KEYS = Set.of("host", "port", "tls", "basic-auth");
   private static final Set<String> TLS_KEYS = Set.of("cert-file", "key-file", "reload-interval");
   private static final Set<String> BASIC_AUTH_KEYS = Set.of("users", "open-paths", "cache-for");
@@ -145,6 +147,7 @@ public final class ConfigLoader {
         tls(c), basicAuth(c));
     unknownKeys(obj(c, "http", "drwatch.http"), "drwatch.http", HTTP_KEYS);
     Defaults defaults = defaults(c);
+    LoggingSettings logging = logging(c);
     Map<String, ClusterSettings> clusters = clusters(c);
     List<CollectorRegistry.Entry> custom = customCollectors(c);
     int beforeTargets = problems.size();
@@ -156,7 +159,35 @@ public final class ConfigLoader {
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    return new AgentConfig(http, defaults, clusters, targets, source, custom);
+    return new AgentConfig(http, defaults, clusters, targets, source, custom, logging);
+  }
+
+  private LoggingSettings logging(Config c) {
+    unknownKeys(obj(c, "logging", "drwatch.logging"), "drwatch.logging", LOGGING_KEYS);
+    String format = string(c, "logging.format", "drwatch.logging.format");
+    if (format != null && !format.equals("text") && !format.equals("json")) {
+      problem(valueOrNull(c, "logging.format"), "drwatch.logging.format", "must be text or json");
+    }
+    String level = string(c, "logging.level", "drwatch.logging.level");
+    if (level != null && !LOG_LEVELS.contains(level.toLowerCase(java.util.Locale.ROOT))) {
+      problem(valueOrNull(c, "logging.level"), "drwatch.logging.level",
+          "must be one of trace, debug, info, warn, error, off");
+    }
+    Map<String, String> levels = new java.util.LinkedHashMap<>();
+    ConfigObject o = obj(c, "logging.levels", "drwatch.logging.levels");
+    if (o != null) {
+      for (Map.Entry<String, ConfigValue> e : o.entrySet()) {
+        String path = "drwatch.logging.levels.\"" + e.getKey() + "\"";
+        Object v = e.getValue().unwrapped();
+        if (!(v instanceof String l) || !LOG_LEVELS.contains(l.toLowerCase(java.util.Locale.ROOT))) {
+          problem(e.getValue(), path, "must be one of trace, debug, info, warn, error, off");
+        } else {
+          levels.put(e.getKey(), l.toLowerCase(java.util.Locale.ROOT));
+        }
+      }
+    }
+    return new LoggingSettings(format == null ? "text" : format,
+        level == null ? "info" : level.toLowerCase(java.util.Locale.ROOT), levels);
   }
 
   /**

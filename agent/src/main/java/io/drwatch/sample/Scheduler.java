@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * (target, collector) is a one-shot timer re-armed when its run completes, so a slow run never
  * overlaps or queues behind itself. Blocking JDBC runs on a named worker pool in unordered mode,
  * so one slow target never serialises the others. While a target is down only its probe runs,
- * with exponential backoff.
+ * with exponential backoff. Targets may be added and removed while it runs ({@link #add},
+ * {@link #remove}); each target's loops end when it is removed, the others' are untouched.
  */
 public final class Scheduler implements AutoCloseable {
 
@@ -30,6 +32,10 @@ public final class Scheduler implements AutoCloseable {
 
   private final Vertx vertx;
   private final List<TargetSampler> targets;
+  /** Targets whose loops run, with their runs in flight; a removed target's timers do nothing. */
+  private final Map<TargetSampler, AtomicInteger> active = new ConcurrentHashMap<>();
+  /** Targets counted in the first round that have not completed it yet. */
+  private final Set<TargetSampler> firstPending = ConcurrentHashMap.newKeySet();
   private final WorkerExecutor worker;
   private final Map<Long, Boolean> timers = new ConcurrentHashMap<>();
   private final Promise<Void> firstRound = Promise.promise();
@@ -56,23 +62,64 @@ public final class Scheduler implements AutoCloseable {
     if (targets.isEmpty()) {
       firstRound.tryComplete();
     }
+    firstPending.addAll(targets);
     for (TargetSampler t : targets) {
-      arm(jitter(Duration.ofSeconds(1)), () -> probe(t, 0, true));
+      active.put(t, new AtomicInteger());
+    }
+    for (TargetSampler t : targets) {
+      arm(t, jitter(Duration.ofSeconds(1)), () -> probe(t, 0, true));
     }
   }
 
+  /** Starts sampling a target while the others keep running (config reload). */
+  public void add(TargetSampler t) {
+    if (closed || active.putIfAbsent(t, new AtomicInteger()) != null) {
+      return;
+    }
+    arm(t, jitter(Duration.ofSeconds(1)), () -> probe(t, 0, true));
+  }
+
+  /**
+   * Stops a target's loops: nothing of it is armed again, and this waits (bounded, off the event
+   * loop) until its runs in flight have completed, so none writes to the cache afterwards. The
+   * caller closes the sampler (marking it closing first makes in-flight runs end quietly).
+   */
+  public void remove(TargetSampler t) {
+    AtomicInteger running = active.remove(t);
+    if (firstPending.remove(t)) {
+      firstDone();
+    }
+    if (running == null || io.vertx.core.Context.isOnEventLoopThread()) {
+      return;
+    }
+    long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+    while (running.get() > 0 && System.nanoTime() - deadline < 0) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /** The targets whose loops run now. */
+  public Set<TargetSampler> running() {
+    return Set.copyOf(active.keySet());
+  }
+
   private void probe(TargetSampler t, int failures, boolean first) {
-    blocking(t::probe).onComplete(ar -> {
+    blocking(t, t::probe).onComplete(ar -> {
       boolean ok = ar.succeeded() && ar.result();
       if (first) {
         startCollectors(t, ok);
       }
       if (ok) {
-        arm(interval(t), () -> probe(t, 0, false));
+        arm(t, interval(t), () -> probe(t, 0, false));
       } else {
         Duration backoff = interval(t).multipliedBy(1L << Math.min(failures, 6));
         Duration cap = MAX_BACKOFF.compareTo(interval(t)) > 0 ? MAX_BACKOFF : interval(t);
-        arm(backoff.compareTo(cap) > 0 ? cap : backoff, () -> probe(t, failures + 1, false));
+        arm(t, backoff.compareTo(cap) > 0 ? cap : backoff, () -> probe(t, failures + 1, false));
       }
     });
   }
@@ -85,31 +132,37 @@ public final class Scheduler implements AutoCloseable {
   private void startCollectors(TargetSampler t, boolean up) {
     List<Schedule> schedules = t.schedules();
     if (!up || schedules.isEmpty()) {
-      firstDone();
+      firstDone(t);
     }
     AtomicInteger left = new AtomicInteger(schedules.size());
     for (Schedule s : schedules) {
       Runnable onFirst = up ? () -> {
         if (left.decrementAndGet() == 0) {
-          firstDone();
+          firstDone(t);
         }
       } : () -> { };
-      arm(jitter(Duration.ofMillis(250)), () -> collect(t, s, onFirst));
+      arm(t, jitter(Duration.ofMillis(250)), () -> collect(t, s, onFirst));
     }
   }
 
   private void collect(TargetSampler t, Schedule s, Runnable afterRun) {
     Duration next = s.interval().plus(jitter(s.interval().dividedBy(20)));
     // While the target is down, collect() runs no SQL: it only keeps the collector's health current.
-    blocking(() -> t.collect(s)).onComplete(ar -> {
+    blocking(t, () -> t.collect(s)).onComplete(ar -> {
       afterRun.run();
-      if (!closed && ar.succeeded() && !ar.result()) {
+      if (!closed && active.containsKey(t) && ar.succeeded() && !ar.result()) {
         // The connection went away mid-run: find out now rather than at the next probe.
-        // (Not at shutdown: closing the pools ends runs that way, and the worker is gone.)
-        blocking(t::probe);
+        // (Not at shutdown or removal: closing the pools ends runs that way, and the worker is gone.)
+        blocking(t, t::probe);
       }
-      arm(next, () -> collect(t, s, () -> { }));
+      arm(t, next, () -> collect(t, s, () -> { }));
     });
+  }
+
+  private void firstDone(TargetSampler t) {
+    if (firstPending.remove(t)) {
+      firstDone();
+    }
   }
 
   private void firstDone() {
@@ -128,15 +181,15 @@ public final class Scheduler implements AutoCloseable {
     return shortest != null ? shortest : Duration.ofSeconds(15);
   }
 
-  private void arm(Duration delay, Runnable action) {
-    if (closed) {
+  private void arm(TargetSampler t, Duration delay, Runnable action) {
+    if (closed || !active.containsKey(t)) {
       return;
     }
     long ms = Math.max(1, delay.toMillis());
     long[] id = new long[1];
     id[0] = vertx.setTimer(ms, x -> {
       timers.remove(id[0]);
-      if (!closed) {
+      if (!closed && active.containsKey(t)) {
         try {
           action.run();
         } catch (RuntimeException e) {
@@ -153,16 +206,22 @@ public final class Scheduler implements AutoCloseable {
   }
 
   /** Blocking work on the sampler pool, unordered, counted until its completion has run. */
-  private <T> Future<T> blocking(java.util.concurrent.Callable<T> task) {
+  private <T> Future<T> blocking(TargetSampler t, java.util.concurrent.Callable<T> task) {
+    AtomicInteger mine = active.getOrDefault(t, new AtomicInteger());
     inFlight.incrementAndGet();
+    mine.incrementAndGet();
     Future<T> f;
     try {
       f = worker.executeBlocking(task, false);
     } catch (RuntimeException e) {
       inFlight.decrementAndGet();
+      mine.decrementAndGet();
       throw e;
     }
-    f.onComplete(ar -> inFlight.decrementAndGet());
+    f.onComplete(ar -> {
+      inFlight.decrementAndGet();
+      mine.decrementAndGet();
+    });
     return f;
   }
 

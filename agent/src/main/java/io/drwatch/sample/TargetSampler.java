@@ -56,6 +56,11 @@ public final class TargetSampler implements AutoCloseable {
   private volatile ServerInfo server;
   private volatile String lastError;
   private volatile Instant lastUpAt;
+  /** Failed probes since the target was last up, and when the first of them started. */
+  private volatile int downProbes;
+  private volatile Instant downSince;
+  private final Map<String, Long> failuresInRow = new ConcurrentHashMap<>();
+  private final Map<String, Instant> failingSince = new ConcurrentHashMap<>();
 
   public TargetSampler(TargetSettings settings, Defaults defaults, List<Schedule> schedules,
       SampleCache cache, Clock clock) {
@@ -117,14 +122,27 @@ public final class TargetSampler implements AutoCloseable {
       server = found;
       lastError = null;
       lastUpAt = clock.instant();
-      if (!up) {
+      if (!up && downProbes > 0) {
+        LOG.info("target {} is up again after {} failed probe(s) / {}: {} {} ({}, timeline {})",
+            settings.name(), downProbes, since(downSince), found.flavor().label(), found.version(),
+            found.role(), found.timeline());
+      } else if (!up) {
         LOG.info("target {} is up: {} {} ({}, timeline {})", settings.name(), found.flavor().label(),
             found.version(), found.role(), found.timeline());
-      } else if (before != null && !before.role().equals(found.role())) {
-        LOG.warn("target {} changed role: {} -> {}", settings.name(), before.role(), found.role());
-      } else if (before != null && !Objects.equals(before.timeline(), found.timeline())) {
-        LOG.warn("target {} changed timeline: {} -> {}", settings.name(), before.timeline(), found.timeline());
+      } else if (before != null) {
+        if (!before.role().equals(found.role())) {
+          LOG.warn("target {} changed role: {} -> {}", settings.name(), before.role(), found.role());
+        }
+        if (!Objects.equals(before.timeline(), found.timeline())) {
+          LOG.warn("target {} changed timeline: {} -> {}", settings.name(), before.timeline(), found.timeline());
+        }
+        if (!Objects.equals(before.version(), found.version())) {
+          LOG.info("target {} changed server version: {} -> {}", settings.name(), before.version(),
+              found.version());
+        }
       }
+      downProbes = 0;
+      downSince = null;
       up = true;
       tell(found, started);
       return true;
@@ -133,9 +151,13 @@ public final class TargetSampler implements AutoCloseable {
         return false;
       }
       String reason = describe(e);
-      if (up || !probed || !reason.equals(lastError)) {
+      if (up || !probed) {
         LOG.warn("target {} is down: {}", settings.name(), reason);
+        downSince = started;
+      } else {
+        LOG.debug("target {} still down ({} failed probes): {}", settings.name(), downProbes + 1, reason);
       }
+      downProbes++;
       up = false;
       lastError = reason;
       // Numbers from before the outage are no longer current; only collector health stays.
@@ -192,16 +214,17 @@ public final class TargetSampler implements AutoCloseable {
         // Some databases failed: their series are missing, the others' stand.
         String reason = run.failureText();
         long errors = errorCounts.merge(name, 1L, Long::sum);
-        if (!reason.equals(failingCollectors.put(name, reason)) && !closing) {
-          LOG.warn("target {} collector {} failed: {}", settings.name(), name, reason);
-        }
+        failed(name, reason, failingCollectors.put(name, reason), false);
         cache.putResult(new CollectorResult(settings.name(), name, false, samples, now,
             seconds(t0), reason, lastSuccess.get(name), errors, staleAfter(schedule), dropped));
         return true;
       }
       lastSuccess.put(name, now);
       if (failingCollectors.remove(name) != null) {
-        LOG.info("target {} collector {} recovered", settings.name(), name);
+        Long n = failuresInRow.remove(name);
+        Instant from = failingSince.remove(name);
+        LOG.info("target {} collector {} recovered after {} failure(s) / {}", settings.name(), name,
+            n == null ? 0 : n, since(from));
       }
       cache.putResult(new CollectorResult(settings.name(), name, true, samples, now,
           seconds(t0), null, now, errorCounts.getOrDefault(name, 0L), staleAfter(schedule), dropped));
@@ -212,14 +235,37 @@ public final class TargetSampler implements AutoCloseable {
       long errors = errorCounts.merge(name, 1L, Long::sum);
       String previous = failingCollectors.put(name, reason);
       // A lost connection is reported once, as the target going down, not once per collector.
-      if (!reason.equals(previous) && !closing && !isConnectionLoss(e)) {
-        LOG.warn("target {} collector {} failed: {}", settings.name(), name, reason);
-      }
+      failed(name, reason, previous, isConnectionLoss(e));
       cache.putResult(new CollectorResult(settings.name(), name, false, List.of(), now,
           seconds(t0), reason, lastSuccess.get(name), errors, staleAfter(schedule),
           schedule.collector().maxSeries() > 0 ? droppedCounts.getOrDefault(name, 0L) : null));
       return !isConnectionLoss(e);
     }
+  }
+
+  /** Warns on the first failure in a row, then only at debug until the collector recovers. */
+  private void failed(String name, String reason, String previous, boolean connectionLoss) {
+    long n = failuresInRow.merge(name, 1L, Long::sum);
+    if (previous == null) {
+      failingSince.put(name, clock.instant());
+    }
+    if (closing || connectionLoss) {
+      return;
+    }
+    if (previous == null) {
+      LOG.warn("target {} collector {} failed: {}", settings.name(), name, reason);
+    } else {
+      LOG.debug("target {} collector {} still failing ({} in a row): {}", settings.name(), name, n, reason);
+    }
+  }
+
+  private String since(Instant from) {
+    if (from == null) {
+      return "?";
+    }
+    Duration d = Duration.between(from, clock.instant());
+    long s = Math.max(0, d.toSeconds());
+    return s < 60 ? s + "s" : s < 3600 ? (s / 60) + "m" + (s % 60) + "s" : (s / 3600) + "h" + (s % 3600 / 60) + "m";
   }
 
   private DatabaseFanOut.Run once(Schedule schedule, ServerInfo s) throws SQLException {

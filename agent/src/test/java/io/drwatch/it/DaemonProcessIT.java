@@ -44,7 +44,7 @@ class DaemonProcessIT {
           """.formatted(port, pg.primary().jdbcUrl()));
       Path log = dir.resolve("daemon.log");
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      Process p = new ProcessBuilder(List.of(java, "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+      Process p = new ProcessBuilder(List.of(java,
           "-cp", System.getProperty("java.class.path"), "io.drwatch.Main", "run", "--config", conf.toString()))
           .redirectErrorStream(true).redirectOutput(log.toFile()).start();
       try {
