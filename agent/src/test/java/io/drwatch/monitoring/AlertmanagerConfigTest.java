@@ -135,7 +135,11 @@ class AlertmanagerConfigTest {
       alerts.put("lag-main", labels("PostgresReplicationLagBytesHigh", "warning", "main", "pg-a"));
       alerts.put("lag-dr", labels("PostgresReplicationLagBytesHigh", "warning", "dr", "dr-a"));
       alerts.put("collector-c", labels("DrwatchCollectorFailing", "warning", "main", "pg-c"));
-      Set<String> inhibited = Set.of("notstreaming-b", "backlog-a", "lag-main");
+      alerts.put("blocked-b", labels("PostgresBlockedSessions", "warning", "main", "pg-b"));
+      alerts.put("idle-b", labels("PostgresIdleInTransactionTooLong", "warning", "main", "pg-b"));
+      alerts.put("blocked-c", labels("PostgresBlockedSessions", "warning", "main", "pg-c"));
+      alerts.put("wraparound-a", labels("PostgresTransactionIdWraparoundRisk", "critical", "main", "pg-a"));
+      Set<String> inhibited = Set.of("notstreaming-b", "backlog-a", "lag-main", "blocked-b", "idle-b");
       JsonArray post = new JsonArray();
       alerts.forEach((id, l) -> {
         JsonObject ls = new JsonObject();
