@@ -129,7 +129,7 @@ class MonitoringLiveIT {
       List<String> cmd = OsUser.detect().dropsPrivileges()
           ? List.of("setpriv", "--reuid=daemon", "--regid=daemon", "--groups=" + PgBackRestRepo.DB_GROUP, "--", exe)
           : List.of(exe);
-      pgbackrest = ", pgbackrest { enabled = true, interval = 5s, timeout = 30s, command = "
+      pgbackrest = ", pgbackrest { enabled = true, interval = 10s, timeout = 10s, command = "
           + cmd.stream().map(c -> "\"" + c + "\"").collect(java.util.stream.Collectors.joining(", ", "[", "]"))
           + ", config = \"" + repo.config() + "\", stanza = main }";
     }
@@ -153,7 +153,7 @@ class MonitoringLiveIT {
         }
         """.formatted(targets);
     CollectorRegistry registry = CollectorRegistry.builtIn();
-    AgentConfig config = new ConfigLoader(registry.names(), System::getenv).loadString(hocon, "monitoring-it.conf");
+    AgentConfig config = new ConfigLoader(registry, System::getenv).loadString(hocon, "monitoring-it.conf");
     agent = Agent.start(config, registry);
     agent.firstRound().await(30, TimeUnit.SECONDS);
 
