@@ -81,6 +81,13 @@ import org.junit.jupiter.api.TestMethodOrder;
  * <p>The cluster also runs with {@code max_slot_wal_keep_size = 1GB}: with the PostgreSQL
  * default (-1) a slot has no {@code safe_wal_size}, and the slot-allowance panel and alert have
  * nothing to show by design.
+ *
+ * <p>With pgBackRest installed (agent/src/test/sh/ensure-pgbackrest.sh) the primary archives to a
+ * real stanza with one full backup, and the cluster runs the newest PostgreSQL that pgBackRest
+ * supports; without it every pgbackrest_* expression is skipped and each skip printed with why.
+ * Query health is staged for real (an idle transaction holding a row lock, a session blocked on
+ * it), and the last test promotes async1 beside the running primary: split brain and a failover
+ * must fire for cluster main.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -485,6 +492,39 @@ class MonitoringLiveIT {
     }
     await("lock wait gone once the holder rolled back", Duration.ofSeconds(60),
         () -> count("pg_locks_oldest_wait_start_timestamp_seconds{target=\"primary\"}") == 0);
+  }
+
+  /**
+   * The last staged failure, since it leaves the cluster split: async1 promoted while the primary
+   * still runs. The cluster view must see two writers (DrwatchClusterSplitBrain pending, then
+   * firing, for cluster main) and one failover on the new timeline (DrwatchClusterFailoverHappened,
+   * which has no `for` by design).
+   */
+  @Test
+  @Order(9)
+  void promotedStandbyFiresClusterSplitBrainAndFailoverHappened() throws Exception {
+    pg.standby("async1").promote();
+    Set<String> states = new LinkedHashSet<>();
+    await("DrwatchClusterSplitBrain firing for cluster main", Duration.ofSeconds(60), () -> {
+      for (JsonObject a : alerts(a -> "DrwatchClusterSplitBrain".equals(a.getJsonObject("labels").getString("alertname")))) {
+        states.add(a.getString("state"));
+      }
+      return states.contains("firing");
+    });
+    assertTrue(states.contains("pending"), "DrwatchClusterSplitBrain fired without being pending first: " + states);
+    JsonObject split = alerts(a -> "DrwatchClusterSplitBrain".equals(a.getJsonObject("labels").getString("alertname"))).get(0);
+    assertEquals("critical", split.getJsonObject("labels").getString("severity"));
+    assertEquals("main", split.getJsonObject("labels").getString("cluster"));
+    assertRunbook(split, "DrwatchClusterSplitBrain");
+    System.out.println("[monitoring-it] DrwatchClusterSplitBrain@main: states seen " + states + ", annotations "
+        + split.getJsonObject("annotations").encode());
+    await("DrwatchClusterFailoverHappened firing for cluster main", Duration.ofSeconds(60),
+        () -> !alerts(a -> "DrwatchClusterFailoverHappened".equals(a.getJsonObject("labels").getString("alertname"))
+            && a.getString("state").equals("firing")).isEmpty());
+    JsonObject failover = alerts(a -> "DrwatchClusterFailoverHappened".equals(a.getJsonObject("labels").getString("alertname"))).get(0);
+    assertEquals("main", failover.getJsonObject("labels").getString("cluster"));
+    assertRunbook(failover, "DrwatchClusterFailoverHappened");
+    System.out.println("[monitoring-it] DrwatchClusterFailoverHappened@main: " + failover.getJsonObject("labels").encode());
   }
 
   // ---- helpers ---------------------------------------------------------------------------
