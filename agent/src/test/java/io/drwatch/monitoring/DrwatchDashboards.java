@@ -506,13 +506,23 @@ final class DrwatchDashboards {
         .q("max by (node_id, store_id) (crdb_store_ranges_unavailable{" + T + "})", "n{{node_id}} s{{store_id}}")
         .unit("none").min(0).thresholds("green", 1, "red").pending(COCKROACH);
     d.row("Backups");
-    d.timeseries("Time since last successful backup", "Per backup schedule (PROPOSED family "
-            + "name): CockroachBackupStale at 36h.")
+    d.timeseries("Time since last successful backup", "Per backup schedule "
+            + "(crdb_backup_schedule_last_success_timestamp_seconds): CockroachBackupStale at 36h.")
         .q("time() - max by (schedule_name) (crdb_backup_schedule_last_success_timestamp_seconds{" + T + "})",
             "{{schedule_name}}")
-        .unit("s").min(0).thresholds("green", BACKUP_AGE, "orange").pending(COCKROACH).size(24, 7);
-    d.text("Statements and jobs", "Placeholder for the CockroachDB statement and job panels.", "**Pending:** CockroachDB statement statistics and job panels "
-        + "follow once their families are named in the DESIGN contract.").size(24, 3);
+        .unit("s").min(0).thresholds("green", BACKUP_AGE, "orange").pending(COCKROACH).size(12, 7);
+    d.timeseries("Jobs by status", "BACKUP, RESTORE and CHANGEFEED jobs per status as the target "
+            + "sees them (crdb_internal.jobs, within jobs.retention_time).")
+        .q("max by (job_type, status) (crdb_jobs{" + T + "})", "{{job_type}} {{status}}")
+        .unit("none").min(0).pending(COCKROACH).size(12, 7);
+    d.row("Statements");
+    d.timeseries("Top 10 fingerprints by service time", "Service time spent per statement "
+            + "fingerprint and application in the last sampling interval, divided by the "
+            + "interval: seconds of service per second.")
+        .q("topk(10, max by (fingerprint_id, app_name) (crdb_statement_interval_service_seconds{" + T
+            + "}) / on () group_left () max(crdb_statements_interval_seconds{" + T + "}))",
+            "{{app_name}} {{fingerprint_id}}")
+        .unit("s").min(0).pending(COCKROACH).size(24, 7);
     return d;
   }
 
