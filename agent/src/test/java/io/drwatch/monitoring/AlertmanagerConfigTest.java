@@ -135,7 +135,11 @@ class AlertmanagerConfigTest {
       alerts.put("lag-main", labels("PostgresReplicationLagBytesHigh", "warning", "main", "pg-a"));
       alerts.put("lag-dr", labels("PostgresReplicationLagBytesHigh", "warning", "dr", "dr-a"));
       alerts.put("collector-c", labels("DrwatchCollectorFailing", "warning", "main", "pg-c"));
-      Set<String> inhibited = Set.of("notstreaming-b", "backlog-a", "lag-main");
+      alerts.put("blocked-b", labels("PostgresBlockedSessions", "warning", "main", "pg-b"));
+      alerts.put("idle-b", labels("PostgresIdleInTransactionTooLong", "warning", "main", "pg-b"));
+      alerts.put("blocked-c", labels("PostgresBlockedSessions", "warning", "main", "pg-c"));
+      alerts.put("wraparound-a", labels("PostgresTransactionIdWraparoundRisk", "critical", "main", "pg-a"));
+      Set<String> inhibited = Set.of("notstreaming-b", "backlog-a", "lag-main", "blocked-b", "idle-b");
       JsonArray post = new JsonArray();
       alerts.forEach((id, l) -> {
         JsonObject ls = new JsonObject();
@@ -167,12 +171,12 @@ class AlertmanagerConfigTest {
       }
 
       // Delivery: criticals to the pager, uninhibited warnings to tickets, inhibited ones nowhere.
-      await(Duration.ofSeconds(30), () -> cases(received, "pager").containsAll(Set.of("down-b", "archiver-a", "splitbrain-main"))
-          && cases(received, "tickets").containsAll(Set.of("lag-dr", "collector-c")),
+      await(Duration.ofSeconds(30), () -> cases(received, "pager").containsAll(Set.of("down-b", "archiver-a", "splitbrain-main", "wraparound-a"))
+          && cases(received, "tickets").containsAll(Set.of("lag-dr", "collector-c", "blocked-c")),
           () -> "not delivered: " + received);
       Thread.sleep(3000); // a few more group intervals: nothing inhibited may arrive late
-      assertEquals(Set.of("down-b", "archiver-a", "splitbrain-main"), cases(received, "pager"));
-      assertEquals(Set.of("lag-dr", "collector-c"), cases(received, "tickets"));
+      assertEquals(Set.of("down-b", "archiver-a", "splitbrain-main", "wraparound-a"), cases(received, "pager"));
+      assertEquals(Set.of("lag-dr", "collector-c", "blocked-c"), cases(received, "tickets"));
     } finally {
       if (am != null) {
         am.destroy();

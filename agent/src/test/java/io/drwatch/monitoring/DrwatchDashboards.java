@@ -27,8 +27,8 @@ final class DrwatchDashboards {
 
   static final String CLUSTER_VIEW = "cluster view";
   static final String PGBACKREST = "pgBackRest collector";
-  static final String COCKROACH = "CockroachDB collectors";
-  static final String QUERY_PERF = "query performance collectors";
+  /** Why the CockroachDB panels stay out of the live test (alerts/manifest.yml `why`). */
+  static final String COCKROACH = "offline, no CockroachDB can run in the live test (no Docker, no binary), names checked against the CockroachDB collectors";
 
   // Alert thresholds (alerts/*.rules.yml), so panels and rules agree.
   static final double LAG_BYTES = 268435456; // PostgresReplicationLagBytesHigh, 256 MiB
@@ -41,6 +41,10 @@ final class DrwatchDashboards {
   static final double COLLECTOR_AGE = 600; // DrwatchCollectorDataStale
   static final double BACKUP_AGE = 36 * 3600; // PgbackrestBackupTooOld, CockroachBackupStale
   static final double FULL_BACKUP_AGE = 8 * 86400; // PgbackrestFullBackupTooOld
+  static final double LONG_XACT = 3600; // PostgresLongRunningTransaction
+  static final double IDLE_IN_XACT = 900; // PostgresIdleInTransactionTooLong
+  static final double LOCK_WAIT = 300; // PostgresBlockedSessions
+  static final double WRAPAROUND_HEADROOM = 500000000; // PostgresTransactionIdWraparoundRisk
 
   static List<DashboardBuilder> all() {
     return List.of(overview(), replication(), archiving(), agent(), queryPerformance(), cockroach());
@@ -82,17 +86,17 @@ final class DrwatchDashboards {
             + "(DrwatchClusterRpoOverObjective).")
         .q("min(drwatch_cluster_rpo_estimate_seconds{cluster=~\"$cluster\"})", "RPO estimate")
         .q("max(drwatch_cluster_rpo_objective_seconds{cluster=~\"$cluster\"})", "objective")
-        .unit("s").pending(CLUSTER_VIEW).size(4, 5);
+        .unit("s").size(4, 5);
     d.stat("RTO estimate vs objective", "Seconds the best standby needs to catch up and be "
             + "promoted, against the cluster's rto-objective (DrwatchClusterRtoOverObjective).")
         .q("max(drwatch_cluster_rto_estimate_seconds{cluster=~\"$cluster\"})", "RTO estimate")
         .q("max(drwatch_cluster_rto_objective_seconds{cluster=~\"$cluster\"})", "objective")
-        .unit("s").pending(CLUSTER_VIEW).size(4, 5);
+        .unit("s").size(4, 5);
     d.timeseries("Data at risk by layer", "The cluster view's RPO estimate per layer (replica, "
             + "archive, backup) in bytes: what losing the primary now would lose if only that layer "
             + "were left.")
         .q("max by (layer) (drwatch_cluster_rpo_estimate_bytes{cluster=~\"$cluster\"})", "{{layer}}")
-        .unit("bytes").min(0).pending(CLUSTER_VIEW).size(8, 5);
+        .unit("bytes").min(0).size(8, 5);
     d.stat("Worst replay lag", "The largest replay lag of any standby, in seconds "
             + "(PostgresReplicationLagSecondsHigh above 1m).")
         .q("max(pg_replication_lag_seconds{stage=\"replay\"}" + IN_CLUSTER + ")", "lag")
@@ -114,11 +118,11 @@ final class DrwatchDashboards {
     d.stat("Last backup age", "Time since the newest good pgBackRest backup of any type "
             + "(PgbackrestBackupTooOld above 36h).")
         .q("time() - max(pgbackrest_backup_last_completion_timestamp_seconds" + IN_CLUSTER + ")", "any type")
-        .unit("s").thresholds("green", BACKUP_AGE, "orange").pending(PGBACKREST).size(4, 5);
+        .unit("s").thresholds("green", BACKUP_AGE, "orange").size(4, 5);
     d.stat("Last full backup age", "Time since the newest good full pgBackRest backup "
             + "(PgbackrestFullBackupTooOld above 8 days).")
         .q("time() - max(pgbackrest_backup_last_completion_timestamp_seconds{type=\"full\"}" + IN_CLUSTER + ")", "full")
-        .unit("s").thresholds("green", FULL_BACKUP_AGE, "orange").pending(PGBACKREST).size(4, 5);
+        .unit("s").thresholds("green", FULL_BACKUP_AGE, "orange").size(4, 5);
     d.stat("Timeline changes", "Timeline increases seen on any member within the dashboard's "
             + "time range: each is a promotion.")
         .q("max(changes(pg_timeline_id[$__range])" + IN_CLUSTER + ") or vector(0)", "changes")
@@ -126,7 +130,7 @@ final class DrwatchDashboards {
     d.stat("Failovers", "Failovers drwatch observed in the cluster within the dashboard's time "
             + "range (DrwatchClusterFailoverHappened).")
         .q("sum(increase(drwatch_cluster_failovers_total{cluster=~\"$cluster\"}[$__range]))", "failovers")
-        .unit("none").thresholds("green", 1, "orange").pending(CLUSTER_VIEW).size(4, 5);
+        .unit("none").thresholds("green", 1, "orange").size(4, 5);
     return d;
   }
 
@@ -290,12 +294,12 @@ final class DrwatchDashboards {
     d.stat("Stanza status", "pgBackRest status code per stanza: 0 ok; anything else is "
             + "PgbackrestStanzaError (1 missing stanza path, 2 no valid backups, …).")
         .q("pgbackrest_stanza_status{" + T + "}", "{{target}} {{stanza}}")
-        .map(0, "ok", "green").unit("none").thresholds("green", 1, "red").pending(PGBACKREST).size(8, 7);
+        .map(0, "ok", "green").unit("none").thresholds("green", 1, "red").size(8, 7);
     d.timeseries("Time since last backup, by type", "Age of the newest good backup of each type "
             + "(full, diff, incr). PgbackrestBackupTooOld at 36h for any type, "
             + "PgbackrestFullBackupTooOld at 8 days for full.")
         .q("time() - pgbackrest_backup_last_completion_timestamp_seconds{" + T + "}", "{{stanza}} {{type}}")
-        .unit("s").min(0).thresholds("green", BACKUP_AGE, "orange").pending(PGBACKREST).size(16, 7);
+        .unit("s").min(0).thresholds("green", BACKUP_AGE, "orange").size(16, 7);
     return d;
   }
 
@@ -341,28 +345,140 @@ final class DrwatchDashboards {
     return d;
   }
 
-  // ---- skeletons --------------------------------------------------------------------------
+  // ---- query performance -------------------------------------------------------------------
 
   static DashboardBuilder queryPerformance() {
     DashboardBuilder d = new DashboardBuilder("drwatch-query-performance", "drwatch / Query performance",
-        "PENDING: statements top-N, connections, locks and tables arrive with the query "
-            + "performance collectors.").skeleton(QUERY_PERF);
-    d.text("Pending", "What this dashboard will show once its families exist.", """
-        **Pending: the query performance collectors are not merged yet.**
+        "Per target: the statements that cost the most (pg_stat_statements top-N), connections and "
+            + "open transactions, lock waits, per-database cache hits, deadlocks and temp files, "
+            + "wraparound headroom, and the tables scanned sequentially or full of dead rows.");
+    String top = "topk(10, sum by (target, database, queryid) (rate(";
+    d.row("Statements (pg_stat_statements top-N)");
+    d.timeseries("Top 10 statements by execution time", "Seconds of execution per second, per "
+            + "statement (queryid) and database: 1 s/s is one backend busy all the time. drwatch "
+            + "exports the top-N statements by last-interval time plus one `other` per database.")
+        .q(top + "pg_statements_exec_time_seconds_total{" + T + "}[$__rate_interval])))",
+            "{{target}} {{database}} {{queryid}}")
+        .unit("s").min(0);
+    d.timeseries("Top 10 statements by calls", "Executions per second, per statement.")
+        .q(top + "pg_statements_calls_total{" + T + "}[$__rate_interval])))", "{{target}} {{database}} {{queryid}}")
+        .unit("ops").min(0);
+    d.timeseries("Top 10 statements by rows", "Rows returned or affected per second, per statement.")
+        .q(top + "pg_statements_rows_total{" + T + "}[$__rate_interval])))", "{{target}} {{database}} {{queryid}}")
+        .unit("short").min(0);
+    d.table("Top statements by time, with their text", "The 10 statements with the most execution "
+            + "time over the window, with the mean time per call and their normalized text. The "
+            + "`other` rollup has no text and is left out here.")
+        .q("topk(10, sum by (target, queryid) (rate(pg_statements_exec_time_seconds_total{" + T
+            + "}[$__rate_interval]))) * on (target, queryid) group_left (query) "
+            + "max by (target, queryid, query) (pg_statements_query_info{" + T + "})")
+        .q("sum by (target, queryid) (rate(pg_statements_exec_time_seconds_total{" + T + "}[$__rate_interval])) "
+            + "/ sum by (target, queryid) (rate(pg_statements_calls_total{" + T + "}[$__rate_interval]))")
+        .unit("s").size(24, 8);
+    d.stat("Statements tracked", "Rows of pg_stat_statements drwatch tracks; the top-N series "
+            + "summarize them.")
+        .q("pg_statements_tracked{" + T + "}", "{{target}}").unit("none").size(12, 4);
+    d.stat("Evictions per second", "Entries pg_stat_statements evicted because "
+            + "pg_stat_statements.max was reached (PostgreSQL 14+). A steady rate means the view "
+            + "churns and the top-N misses statements: raise pg_stat_statements.max.")
+        .q("rate(pg_statements_deallocations_total{" + T + "}[$__rate_interval])", "{{target}}")
+        .unit("cps").thresholds("green", 0.01, "orange").size(12, 4);
 
-        This dashboard will show, per target: statements top-N by total time and calls (from
-        pg_stat_statements, bounded with an "other" rollup), connections by state, sessions waiting
-        on locks, the oldest open transaction, and transaction ID wraparound headroom per database.
-        Its panels are built when those families exist (see dashboards/manifest.yml).
-        """).size(24, 8);
+    d.row("Sessions");
+    d.timeseries("Connections by state", "Client connections per state (active, idle, idle in "
+            + "transaction, …) from pg_stat_activity.")
+        .q("sum by (target, state) (pg_activity_connections{" + T + "})", "{{target}} {{state}}")
+        .unit("none").min(0);
+    d.timeseries("Connection headroom used", "Client connections against max_connections. "
+            + "Near 100% new connections fail (superuser-reserved slots aside).")
+        .q("sum by (target) (pg_activity_connections{" + T + "}) / on (target) "
+            + "pg_activity_max_connections{" + T + "}", "{{target}}")
+        .unit("percentunit").min(0).max(1).thresholds("green", 0.8, "orange", 0.95, "red");
+    d.timeseries("Oldest open transaction", "Age of the oldest open transaction per database, "
+            + "0 when none is open. The dashed line is PostgresLongRunningTransaction (1h).")
+        .q("time() - pg_activity_oldest_xact_start_timestamp_seconds{" + T + "} or pg_database_backends{"
+            + T + "} * 0", "{{target}} {{database}}")
+        .unit("s").min(0).thresholds("green", LONG_XACT, "orange");
+    d.timeseries("Longest idle in transaction", "How long the longest idle-in-transaction session "
+            + "has been idle per database, 0 when none is. The dashed line is "
+            + "PostgresIdleInTransactionTooLong (15m).")
+        .q("time() - pg_activity_oldest_idle_in_transaction_timestamp_seconds{" + T
+            + "} or pg_database_backends{" + T + "} * 0", "{{target}} {{database}}")
+        .unit("s").min(0).thresholds("green", IDLE_IN_XACT, "orange");
+    d.timeseries("Oldest running query", "Age of the oldest statement still running per "
+            + "database, 0 when none runs.")
+        .q("time() - pg_activity_oldest_query_start_timestamp_seconds{" + T + "} or pg_database_backends{"
+            + T + "} * 0", "{{target}} {{database}}")
+        .unit("s").min(0).size(24, 7);
+
+    d.row("Locks");
+    d.timeseries("Blocked and blocking sessions", "Sessions waiting for a lock another session "
+            + "holds, and the distinct sessions blocking them (pg_blocking_pids()).")
+        .q("pg_locks_blocked_sessions{" + T + "}", "{{target}} blocked")
+        .q("pg_locks_blocking_sessions{" + T + "}", "{{target}} blocking")
+        .unit("none").min(0);
+    d.timeseries("Longest lock wait", "How long the longest-blocked session has waited, 0 when "
+            + "none is blocked. The dashed line is PostgresBlockedSessions (5m).")
+        .q("time() - pg_locks_oldest_wait_start_timestamp_seconds{" + T + "} or pg_locks_blocked_sessions{"
+            + T + "} * 0", "{{target}}")
+        .unit("s").min(0).thresholds("green", LOCK_WAIT, "orange");
+    d.timeseries("Lock waits by mode", "Lock requests not granted yet, by the mode requested.")
+        .q("sum by (target, mode) (pg_locks_waiting{" + T + "})", "{{target}} {{mode}}")
+        .unit("none").min(0);
+    d.timeseries("Locks held by mode", "Granted locks by mode; a rise in AccessExclusiveLock "
+            + "usually means DDL or explicit LOCK TABLE.")
+        .q("sum by (target, mode) (pg_locks_held{" + T + "})", "{{target}} {{mode}}")
+        .unit("none").min(0);
+
+    d.row("Databases");
+    String hit = "sum by (target, database) (rate(pg_database_blocks_hit_total{" + T + "}[$__rate_interval]))";
+    String read = "sum by (target, database) (rate(pg_database_blocks_read_total{" + T + "}[$__rate_interval]))";
+    d.timeseries("Cache hit ratio", "Blocks found in shared buffers among all blocks requested, "
+            + "per database. Below about 0.99 on an OLTP database the working set does not fit.")
+        .q(hit + " / (" + hit + " + " + read + ")", "{{target}} {{database}}")
+        .unit("percentunit").max(1);
+    d.timeseries("Transactions per second", "Commits and rollbacks per second, per database.")
+        .q("sum by (target, database) (rate(pg_database_xact_commits_total{" + T + "}[$__rate_interval]))",
+            "{{target}} {{database}} commit")
+        .q("sum by (target, database) (rate(pg_database_xact_rollbacks_total{" + T + "}[$__rate_interval]))",
+            "{{target}} {{database}} rollback")
+        .unit("ops").min(0);
+    d.timeseries("Deadlocks", "Deadlocks detected per database over each interval. Any is an "
+            + "application lock-ordering bug; one of the transactions was rolled back.")
+        .q("increase(pg_database_deadlocks_total{" + T + "}[$__rate_interval])", "{{target}} {{database}}")
+        .unit("none").min(0).thresholds("green", 1, "orange");
+    d.timeseries("Temp bytes written", "Bytes per second written to temporary files by sorts "
+            + "and hashes over work_mem.")
+        .q("rate(pg_database_temp_bytes_total{" + T + "}[$__rate_interval])", "{{target}} {{database}}")
+        .unit("Bps").min(0);
+    d.timeseries("Transaction ID wraparound headroom", "Transactions each database may still "
+            + "assign before wraparound (2^31 - 1 - age(datfrozenxid)). The red line is "
+            + "PostgresTransactionIdWraparoundRisk (500M).")
+        .q("pg_database_xid_wraparound_headroom{" + T + "}", "{{target}} {{database}}")
+        .unit("short").min(0).thresholds("red", WRAPAROUND_HEADROOM, "green");
+    d.timeseries("Database size", "Disk space per database.")
+        .q("pg_database_size_bytes{" + T + "}", "{{target}} {{database}}").unit("bytes").min(0);
+
+    d.row("Tables");
+    d.timeseries("Top 10 tables by sequential scans", "Sequential scans started per second. A "
+            + "busy table scanned sequentially rather than through an index is a missing index.")
+        .q("topk(10, rate(pg_table_seq_scans_total{" + T + "}[$__rate_interval]))",
+            "{{target}} {{database}}.{{schema}}.{{table}}")
+        .unit("cps").min(0);
+    d.timeseries("Top 10 tables by dead rows", "Dead rows as a share of all rows per table, a "
+            + "bloat proxy: high and not falling means vacuum does not keep up or is held back "
+            + "(see Oldest open transaction).")
+        .q("topk(10, pg_table_dead_tuples{" + T + "} / clamp_min(pg_table_live_tuples{" + T
+            + "} + pg_table_dead_tuples{" + T + "}, 1))", "{{target}} {{database}}.{{schema}}.{{table}}")
+        .unit("percentunit").min(0).max(1).thresholds("green", 0.2, "orange");
     return d;
   }
 
   static DashboardBuilder cockroach() {
     DashboardBuilder d = new DashboardBuilder("drwatch-cockroachdb", "drwatch / CockroachDB",
         "Node liveness and membership, ranges and leases per store, range health and backup "
-            + "schedules. Built against the DESIGN contract names; pending until the CockroachDB "
-            + "collectors land.");
+            + "schedules, from the CockroachDB collectors (no CockroachDB runs in drwatch's live "
+            + "test, so these panels are checked by name, not against live data).");
     d.row("Nodes");
     d.stat("Node live", "Liveness of each node as seen by the selected targets "
             + "(CockroachNodeNotLive after 5m of 0).")
@@ -390,13 +506,23 @@ final class DrwatchDashboards {
         .q("max by (node_id, store_id) (crdb_store_ranges_unavailable{" + T + "})", "n{{node_id}} s{{store_id}}")
         .unit("none").min(0).thresholds("green", 1, "red").pending(COCKROACH);
     d.row("Backups");
-    d.timeseries("Time since last successful backup", "Per backup schedule (PROPOSED family "
-            + "name): CockroachBackupStale at 36h.")
+    d.timeseries("Time since last successful backup", "Per backup schedule "
+            + "(crdb_backup_schedule_last_success_timestamp_seconds): CockroachBackupStale at 36h.")
         .q("time() - max by (schedule_name) (crdb_backup_schedule_last_success_timestamp_seconds{" + T + "})",
             "{{schedule_name}}")
-        .unit("s").min(0).thresholds("green", BACKUP_AGE, "orange").pending(COCKROACH).size(24, 7);
-    d.text("Statements and jobs", "Placeholder for the CockroachDB statement and job panels.", "**Pending:** CockroachDB statement statistics and job panels "
-        + "follow once their families are named in the DESIGN contract.").size(24, 3);
+        .unit("s").min(0).thresholds("green", BACKUP_AGE, "orange").pending(COCKROACH).size(12, 7);
+    d.timeseries("Jobs by status", "BACKUP, RESTORE and CHANGEFEED jobs per status as the target "
+            + "sees them (crdb_internal.jobs, within jobs.retention_time).")
+        .q("max by (job_type, status) (crdb_jobs{" + T + "})", "{{job_type}} {{status}}")
+        .unit("none").min(0).pending(COCKROACH).size(12, 7);
+    d.row("Statements");
+    d.timeseries("Top 10 fingerprints by service time", "Service time spent per statement "
+            + "fingerprint and application in the last sampling interval, divided by the "
+            + "interval: seconds of service per second.")
+        .q("topk(10, max by (fingerprint_id, app_name) (crdb_statement_interval_service_seconds{" + T
+            + "}) / on () group_left () max(crdb_statements_interval_seconds{" + T + "}))",
+            "{{app_name}} {{fingerprint_id}}")
+        .unit("s").min(0).pending(COCKROACH).size(24, 7);
     return d;
   }
 
@@ -415,6 +541,8 @@ final class DrwatchDashboards {
         #         partial   live, except the pending_panels listed (skipped by the live test until
         #                   their `needs` are declared; then drop .pending(...) and regenerate).
         #         pending   built against the DESIGN contract names, every query panel pending.
+        #         offline   every name declared by the agent, but the live test cannot produce the
+        #                   series (`work` says why); skipped by the live test, names checked.
         #         skeleton  no queries yet; waits for `work`.
         dashboards:
         """);
@@ -423,7 +551,9 @@ final class DrwatchDashboards {
       out.put(file, d.toJson(p -> note(p, pendingVocabulary)).encodePrettily() + "\n");
       List<Panel> pending = d.panels().stream().filter(p -> p.pendingWork != null).toList();
       long queried = d.panels().stream().filter(p -> !p.queries.isEmpty()).count();
+      boolean offline = !pending.isEmpty() && pending.stream().allMatch(p -> needs(p, pendingVocabulary).isEmpty());
       String status = d.skeleton() ? "skeleton" : pending.isEmpty() ? "live"
+          : offline && pending.size() == queried ? "offline"
           : pending.size() == queried ? "pending" : "partial";
       manifest.append("  - uid: ").append(d.uid()).append('\n')
           .append("    file: ").append(file).append('\n')
@@ -461,6 +591,9 @@ final class DrwatchDashboards {
 
   private static String note(Panel p, Set<String> vocabulary) {
     if (p.pendingWork == null) {
+      return null;
+    }
+    if (needs(p, vocabulary).isEmpty()) {
       return null;
     }
     return "Pending: shows data once drwatch exports " + String.join(", ", needs(p, vocabulary))

@@ -69,9 +69,15 @@ final class Monitoring {
   // ---- rule files ------------------------------------------------------------------------
 
   /** One entry of alerts/manifest.yml. */
-  record RuleFile(String file, String status, String work, List<String> needs) {
+  record RuleFile(String file, String status, String work, List<String> needs, String why) {
+    /** Evaluated by the live test against a real Prometheus. */
     boolean live() {
       return status.equals("live");
+    }
+
+    /** Every family declared (live or offline): shipped in the PrometheusRule, names checked strictly. */
+    boolean shipped() {
+      return status.equals("live") || status.equals("offline");
     }
 
     Path path() {
@@ -97,24 +103,21 @@ final class Monitoring {
     for (Object o : (List<Object>) loadYaml(alerts().resolve("manifest.yml")).get("rule_files")) {
       Map<String, Object> m = (Map<String, Object>) o;
       out.add(new RuleFile((String) m.get("file"), (String) m.get("status"), (String) m.get("work"),
-          m.get("needs") == null ? List.of() : List.copyOf((List<String>) m.get("needs"))));
+          m.get("needs") == null ? List.of() : List.copyOf((List<String>) m.get("needs")),
+          (String) m.get("why")));
     }
     return out;
   }
 
   @SuppressWarnings("unchecked")
   static List<String> pendingFamilies() {
-    return List.copyOf((List<String>) loadYaml(alerts().resolve("manifest.yml")).get("pending_families"));
+    Object p = loadYaml(alerts().resolve("manifest.yml")).get("pending_families");
+    return p == null ? List.of() : List.copyOf((List<String>) p);
   }
 
   @SuppressWarnings("unchecked")
   static List<String> prometheusSeries() {
     return List.copyOf((List<String>) loadYaml(alerts().resolve("manifest.yml")).get("prometheus_series"));
-  }
-
-  @SuppressWarnings("unchecked")
-  static Map<String, Object> queryHealthPlaceholder() {
-    return (Map<String, Object>) loadYaml(alerts().resolve("manifest.yml")).get("query_health");
   }
 
   @SuppressWarnings("unchecked")
@@ -243,6 +246,7 @@ final class Monitoring {
   static Set<String> declaredNames() {
     Set<String> out = new LinkedHashSet<>();
     List<MetricFamily> families = new ArrayList<>(CoreFamilies.all());
+    families.addAll(io.drwatch.cluster.ClusterFamilies.all());
     CollectorRegistry.builtIn().entries().forEach(e -> families.addAll(e.collector().families()));
     for (MetricFamily f : families) {
       switch (f.type().name()) {

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every metric name a dashboard or alert rule reads is one the agent declares
- * ({@code CollectorRegistry.builtIn()} families plus {@code CoreFamilies.all()}), one of
+ * ({@code CollectorRegistry.builtIn()} families plus {@code CoreFamilies.all()} and
+ * {@code ClusterFamilies.all()}), one of
  * Prometheus' own scrape series listed in alerts/manifest.yml, or — in a rule file or panel the
  * manifests mark pending — one of the manifest's pending families, listed in that item's
  * {@code needs}. Prints what is still pending, and what has landed and can be flipped live.
@@ -44,22 +45,22 @@ class MonitoringConsistencyTest {
       for (Rule r : Monitoring.rules(f)) {
         for (String n : PromQl.metricNames(r.expr())) {
           if (declared.contains(n) || prometheus.contains(n)) {
-            if (!f.live() && f.needs().contains(n)) {
+            if (!f.shipped() && f.needs().contains(n)) {
               used.add(n); // landed, but the file is not live-evaluated yet
             }
             continue;
           }
           if (!pending.contains(n)) {
             problems.add(f.file() + " " + r.name() + ": " + n + " is neither declared by the agent nor a pending family");
-          } else if (f.live()) {
-            problems.add(f.file() + " is live but " + r.name() + " reads pending " + n);
+          } else if (f.shipped()) {
+            problems.add(f.file() + " is " + f.status() + " but " + r.name() + " reads pending " + n);
           } else {
             used.add(n);
             pendingUse.computeIfAbsent(n, k -> new TreeSet<>()).add("alerts/" + f.file());
           }
         }
       }
-      if (!f.live()) {
+      if (!f.shipped()) {
         if (!new TreeSet<>(f.needs()).equals(used)) {
           problems.add(f.file() + ": manifest needs " + new TreeSet<>(f.needs()) + " but the rules read pending " + used);
         }
@@ -95,6 +96,50 @@ class MonitoringConsistencyTest {
     assertEquals(List.of(), problems);
     assertTrue(declared.contains("drwatch_target_up") && declared.contains("pg_archiver_failing"),
         "the declared set is the agent's: " + declared);
+  }
+
+  /**
+   * The CockroachDB rules and dashboard cannot be evaluated live here (no CockroachDB runs), so
+   * their names are held to the CockroachDB collectors' own declarations: every crdb_* name they
+   * read is a family of a collector in io.drwatch.collect.cockroach, and they read nothing else
+   * but core families (drwatch_target_up for the cluster join).
+   */
+  @Test
+  void cockroachRulesAndPanelsReadWhatTheCockroachCollectorsDeclare() {
+    Set<String> crdb = new TreeSet<>();
+    io.drwatch.collect.CollectorRegistry.builtIn().entries().stream()
+        .filter(e -> e.collector().getClass().getPackageName().equals("io.drwatch.collect.cockroach"))
+        .forEach(e -> e.collector().families().forEach(f -> crdb.add(f.name())));
+    assertTrue(crdb.size() > 40, "the CockroachDB collectors declare " + crdb);
+    Set<String> core = new TreeSet<>();
+    io.drwatch.sample.CoreFamilies.all().forEach(f -> core.add(f.name()));
+    List<String> problems = new ArrayList<>();
+    Set<String> read = new TreeSet<>();
+    RuleFile file = Monitoring.ruleFiles().stream().filter(f -> f.file().equals("cockroachdb.rules.yml"))
+        .findFirst().orElseThrow();
+    assertEquals("offline", file.status(), "cockroachdb.rules.yml: no CockroachDB runs in the live test");
+    for (Rule r : Monitoring.rules(file)) {
+      for (String n : PromQl.metricNames(r.expr())) {
+        read.add(n);
+        if (!crdb.contains(n) && !core.contains(n)) {
+          problems.add("cockroachdb.rules.yml " + r.name() + ": " + n + " is not a CockroachDB collector family");
+        }
+      }
+    }
+    for (Query q : Monitoring.dashboardQueries()) {
+      if (!q.dashboard().equals("drwatch-cockroachdb") || q.panel().startsWith("$")) {
+        continue; // the $cluster/$target variables read drwatch_target_up, which is live
+      }
+      assertTrue(q.pending(), "cockroachdb dashboard '" + q.panel() + "' must stay out of the live set");
+      for (String n : PromQl.metricNames(Monitoring.substitute(q.expr()))) {
+        read.add(n);
+        if (!crdb.contains(n) && !core.contains(n)) {
+          problems.add("cockroachdb dashboard '" + q.panel() + "': " + n + " is not a CockroachDB collector family");
+        }
+      }
+    }
+    System.out.println("[monitoring] CockroachDB rules and panels read " + read.size() + " names, all declared: " + read);
+    assertEquals(List.of(), problems);
   }
 
   @Test

@@ -8,9 +8,11 @@ import io.drwatch.collect.CollectorRegistry;
 import io.drwatch.config.AgentConfig;
 import io.drwatch.config.ConfigLoader;
 import io.drwatch.fixture.Clusters;
+import io.drwatch.fixture.PgBackRestRepo;
 import io.drwatch.monitoring.Monitoring.Query;
 import io.drwatch.monitoring.Monitoring.Rule;
 import io.drwatch.monitoring.Monitoring.RuleFile;
+import io.drwatch.sandbox.OsUser;
 import io.drwatch.sandbox.PgNode;
 import io.drwatch.sandbox.PgSandbox;
 import io.vertx.core.json.JsonArray;
@@ -25,6 +27,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -77,6 +81,13 @@ import org.junit.jupiter.api.TestMethodOrder;
  * <p>The cluster also runs with {@code max_slot_wal_keep_size = 1GB}: with the PostgreSQL
  * default (-1) a slot has no {@code safe_wal_size}, and the slot-allowance panel and alert have
  * nothing to show by design.
+ *
+ * <p>With pgBackRest installed (agent/src/test/sh/ensure-pgbackrest.sh) the primary archives to a
+ * real stanza with one full backup, and the cluster runs the newest PostgreSQL that pgBackRest
+ * supports; without it every pgbackrest_* expression is skipped and each skip printed with why.
+ * Query health is staged for real (an idle transaction holding a row lock, a session blocked on
+ * it), and the last test promotes async1 beside the running primary: split brain and a failover
+ * must fire for cluster main.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -85,6 +96,9 @@ class MonitoringLiveIT {
   static final String TEST_FOR = "3s";
 
   private PgSandbox pg;
+  private PgBackRestRepo repo;
+  /** Why the pgbackrest_* expressions are not evaluated, or null when a real stanza backs them. */
+  private String pgbackrestSkipped;
   private Agent agent;
   private Process prometheus;
   private Path workDir;
@@ -94,11 +108,38 @@ class MonitoringLiveIT {
   @BeforeAll
   void start() throws Exception {
     Instant t0 = Instant.now();
-    pg = Clusters.primaryWithSyncAndAsync(Clusters.defaultMajor());
+    String exe = PgBackRestRepo.executable().orElse(null);
+    int major = Clusters.defaultMajor();
+    if (exe == null) {
+      pgbackrestSkipped = "pgbackrest is not installed (the build's agent/src/test/sh/ensure-pgbackrest.sh "
+          + "installs the Debian package when it runs as root; otherwise: sudo apt-get install pgbackrest)";
+      System.out.println("[monitoring-it] SKIPPING every pgbackrest_* panel and rule expression: " + pgbackrestSkipped);
+    } else {
+      String version = PgBackRestRepo.version(exe);
+      major = Math.min(major, PgBackRestRepo.newestSupportedMajor(version));
+      System.out.println("[monitoring-it] pgBackRest " + version + ": cluster on PostgreSQL " + major);
+    }
+    pg = Clusters.primaryWithSyncAndAsync(major);
     PgNode primary = pg.primary();
     primary.sql("ALTER SYSTEM SET max_slot_wal_keep_size = '1GB'");
     primary.sql("SELECT pg_reload_conf()");
     pg.write(200); // replay timestamps on the standbys, WAL to archive
+    String pgbackrest = "";
+    if (exe != null) {
+      // A real stanza for the primary (archive-push to it) with one full backup, so the stanza
+      // status, backup age and backup-layer RPO expressions read real pgBackRest output.
+      Instant b0 = Instant.now();
+      repo = PgBackRestRepo.create(pg, "main", exe);
+      Duration full = repo.backup("full");
+      System.out.println("[monitoring-it] pgBackRest stanza-create + check + full backup in "
+          + Duration.between(b0, Instant.now()).toMillis() + " ms (backup " + full.toMillis() + " ms)");
+      List<String> cmd = OsUser.detect().dropsPrivileges()
+          ? List.of("setpriv", "--reuid=daemon", "--regid=daemon", "--groups=" + PgBackRestRepo.DB_GROUP, "--", exe)
+          : List.of(exe);
+      pgbackrest = ", pgbackrest { enabled = true, interval = 10s, timeout = 10s, command = "
+          + cmd.stream().map(c -> "\"" + c + "\"").collect(java.util.stream.Collectors.joining(", ", "[", "]"))
+          + ", config = \"" + repo.config() + "\", stanza = main }";
+    }
     primary.sql("SELECT pg_switch_wal()");
 
     StringBuilder targets = new StringBuilder();
@@ -106,7 +147,8 @@ class MonitoringLiveIT {
       targets.append("    { name = \"").append(n.name()).append("\", url = \"").append(n.jdbcUrl())
           .append("\", user = ").append(PgSandbox.MONITOR_ROLE)
           .append(", no-password = true, labels { cluster = main }")
-          .append(", collectors { settings { interval = 2s } } }\n");
+          .append(", collectors { settings { interval = 2s }")
+          .append(n == primary ? pgbackrest : "").append(" } }\n");
     }
     String hocon = """
         drwatch {
@@ -118,7 +160,7 @@ class MonitoringLiveIT {
         }
         """.formatted(targets);
     CollectorRegistry registry = CollectorRegistry.builtIn();
-    AgentConfig config = new ConfigLoader(registry.names(), System::getenv).loadString(hocon, "monitoring-it.conf");
+    AgentConfig config = new ConfigLoader(registry, System::getenv).loadString(hocon, "monitoring-it.conf");
     agent = Agent.start(config, registry);
     agent.firstRound().await(30, TimeUnit.SECONDS);
 
@@ -168,7 +210,9 @@ class MonitoringLiveIT {
     await("all three targets and both standbys in Prometheus", Duration.ofSeconds(60),
         () -> count("drwatch_target_up == 1") == 3 && count("pg_standby_streaming == 1") == 2
             && count("pg_replication_slot_safe_wal_size_bytes") >= 2
-            && count("pg_archiver_last_archived_timestamp_seconds") >= 1);
+            && count("pg_archiver_last_archived_timestamp_seconds") >= 1
+            && count("drwatch_cluster_primaries == 1") == 1
+            && (repo == null || count("pgbackrest_stanza_status == 0") == 1));
     Thread.sleep(35_000);
     System.out.println("[monitoring-it] cluster, agent and Prometheus ready in "
         + Duration.between(t0, Instant.now()).toSeconds() + " s");
@@ -184,6 +228,9 @@ class MonitoringLiveIT {
     }
     if (agent != null) {
       agent.close();
+    }
+    if (repo != null) {
+      repo.close();
     }
     if (pg != null) {
       pg.close();
@@ -208,8 +255,13 @@ class MonitoringLiveIT {
         skipped++;
         continue;
       }
-      evaluated++;
       String expr = Monitoring.substitute(q.expr());
+      if (pgbackrestSkipped != null && readsPgbackrest(expr)) {
+        System.out.println("[monitoring-it] SKIPPED " + q.dashboard() + " '" + q.panel() + "': " + pgbackrestSkipped);
+        skipped++;
+        continue;
+      }
+      evaluated++;
       Result r = query(expr);
       // A scrape that timed out on the loaded CI machine marks every series stale for one
       // interval; an empty answer is retried a few scrapes later before it counts as a gap.
@@ -235,10 +287,15 @@ class MonitoringLiveIT {
     int rules = 0;
     for (RuleFile f : Monitoring.ruleFiles()) {
       if (!f.live()) {
-        System.out.println("[monitoring-it] not evaluated (pending on " + f.needs() + "): " + f.file());
+        System.out.println("[monitoring-it] not evaluated (" + f.status()
+            + (f.why() != null ? ": " + f.why() : " on " + f.needs()) + "): " + f.file());
         continue;
       }
       for (Rule r : Monitoring.rules(f)) {
+        if (pgbackrestSkipped != null && readsPgbackrest(r.expr())) {
+          System.out.println("[monitoring-it] SKIPPED rule " + r.name() + ": " + pgbackrestSkipped);
+          continue;
+        }
         rules++;
         List<String> checked = new ArrayList<>();
         signal(r.expr(), r.name(), problems, checked);
@@ -388,7 +445,93 @@ class MonitoringLiveIT {
             .contains(a.getJsonObject("labels").getString("alertname"))).isEmpty());
   }
 
+  /**
+   * Query health, staged for real: a session holds a row lock inside an open transaction and
+   * goes idle in it, a second session blocks on that row. The activity and locks families the
+   * query-health rules and panels read must then carry the real ages (absent on the healthy
+   * cluster, where the rules' stand-in arms read 0), and the rules' values must be those ages.
+   */
+  @Test
+  @Order(8)
+  void idleTransactionAndBlockedSessionShowInTheQueryHealthSignals() throws Exception {
+    PgNode primary = pg.primary();
+    primary.sql("CREATE TABLE IF NOT EXISTS query_health_it (id int PRIMARY KEY, v int)");
+    primary.sql("INSERT INTO query_health_it VALUES (1, 0) ON CONFLICT DO NOTHING");
+    try (Connection holder = primary.connect(); Connection waiter = primary.connect()) {
+      holder.setAutoCommit(false);
+      try (Statement st = holder.createStatement()) {
+        st.execute("UPDATE query_health_it SET v = v + 1 WHERE id = 1");
+      }
+      CompletableFuture<Void> blocked = CompletableFuture.runAsync(() -> {
+        try (Statement st = waiter.createStatement()) {
+          st.execute("UPDATE query_health_it SET v = v + 1 WHERE id = 1");
+        } catch (Exception e) {
+          // cancelled or ended when the holder rolls back or the connection closes
+        }
+      });
+      try {
+        await("oldest open transaction, idle in transaction and lock wait in Prometheus", Duration.ofSeconds(60),
+            () -> count("pg_activity_oldest_xact_start_timestamp_seconds{target=\"primary\"}") >= 1
+                && count("pg_activity_oldest_idle_in_transaction_timestamp_seconds{target=\"primary\"}") >= 1
+                && count("pg_locks_blocked_sessions{target=\"primary\"} >= 1") == 1
+                && count("pg_locks_oldest_wait_start_timestamp_seconds{target=\"primary\"}") == 1);
+        Thread.sleep(5_000);
+        for (String probe : List.of(
+            "time() - pg_activity_oldest_xact_start_timestamp_seconds{target=\"primary\"} > 3",
+            "time() - pg_activity_oldest_idle_in_transaction_timestamp_seconds{target=\"primary\"} > 3",
+            "time() - pg_locks_oldest_wait_start_timestamp_seconds{target=\"primary\"} > 3",
+            "pg_locks_blocking_sessions{target=\"primary\"} >= 1")) {
+          assertTrue(count(probe) >= 1, "no series for " + probe);
+          System.out.println("[monitoring-it] staged query health: " + probe + " -> " + query(probe).series().encode());
+        }
+        assertTrue(!blocked.isDone(), "the second session waited for the row lock");
+      } finally {
+        holder.rollback();
+      }
+      blocked.get(30, TimeUnit.SECONDS);
+    }
+    await("lock wait gone once the holder rolled back", Duration.ofSeconds(60),
+        () -> count("pg_locks_oldest_wait_start_timestamp_seconds{target=\"primary\"}") == 0);
+  }
+
+  /**
+   * The last staged failure, since it leaves the cluster split: async1 promoted while the primary
+   * still runs. The cluster view must see two writers (DrwatchClusterSplitBrain pending, then
+   * firing, for cluster main) and one failover on the new timeline (DrwatchClusterFailoverHappened,
+   * which has no `for` by design).
+   */
+  @Test
+  @Order(9)
+  void promotedStandbyFiresClusterSplitBrainAndFailoverHappened() throws Exception {
+    pg.standby("async1").promote();
+    Set<String> states = new LinkedHashSet<>();
+    await("DrwatchClusterSplitBrain firing for cluster main", Duration.ofSeconds(60), () -> {
+      for (JsonObject a : alerts(a -> "DrwatchClusterSplitBrain".equals(a.getJsonObject("labels").getString("alertname")))) {
+        states.add(a.getString("state"));
+      }
+      return states.contains("firing");
+    });
+    assertTrue(states.contains("pending"), "DrwatchClusterSplitBrain fired without being pending first: " + states);
+    JsonObject split = alerts(a -> "DrwatchClusterSplitBrain".equals(a.getJsonObject("labels").getString("alertname"))).get(0);
+    assertEquals("critical", split.getJsonObject("labels").getString("severity"));
+    assertEquals("main", split.getJsonObject("labels").getString("cluster"));
+    assertRunbook(split, "DrwatchClusterSplitBrain");
+    System.out.println("[monitoring-it] DrwatchClusterSplitBrain@main: states seen " + states + ", annotations "
+        + split.getJsonObject("annotations").encode());
+    await("DrwatchClusterFailoverHappened firing for cluster main", Duration.ofSeconds(60),
+        () -> !alerts(a -> "DrwatchClusterFailoverHappened".equals(a.getJsonObject("labels").getString("alertname"))
+            && a.getString("state").equals("firing")).isEmpty());
+    JsonObject failover = alerts(a -> "DrwatchClusterFailoverHappened".equals(a.getJsonObject("labels").getString("alertname"))).get(0);
+    assertEquals("main", failover.getJsonObject("labels").getString("cluster"));
+    assertRunbook(failover, "DrwatchClusterFailoverHappened");
+    System.out.println("[monitoring-it] DrwatchClusterFailoverHappened@main: " + failover.getJsonObject("labels").encode());
+  }
+
   // ---- helpers ---------------------------------------------------------------------------
+
+  private static boolean readsPgbackrest(String expr) {
+    return PromQl.metricNames(expr).stream().anyMatch(n -> n.startsWith("pgbackrest_"));
+  }
 
   private void assertRunbook(JsonObject alert, String name) {
     String url = alert.getJsonObject("annotations").getString("runbook_url");

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * alerts/kubernetes/drwatch.prometheusrule.yml is generated from the live rule files (no hand
+ * alerts/kubernetes/drwatch.prometheusrule.yml is generated from the shipped (live and offline) rule files (no hand
  * copy): one PrometheusRule per file, whose spec is the file's groups verbatim. This test
  * regenerates it and fails when the committed copy differs; {@code -Ddrwatch.regenerate=true}
  * writes it instead. Pending rule files join when the manifest flips them live.
@@ -27,13 +27,13 @@ class PrometheusRuleTest {
 
   static String generate() throws IOException {
     StringBuilder b = new StringBuilder("""
-        # GENERATED from the live rule files in alerts/ (see alerts/manifest.yml): do not edit.
+        # GENERATED from the shipped (live and offline) rule files in alerts/ (see alerts/manifest.yml): do not edit.
         # Regenerate: ./mvnw -o test -Dtest=PrometheusRuleTest -Ddrwatch.regenerate=true
         # For the Prometheus Operator: kubectl apply -f this file in the namespace your Prometheus
         # selects rules from (adjust metadata.labels to its ruleSelector).
         """);
     for (RuleFile f : Monitoring.ruleFiles()) {
-      if (!f.live()) {
+      if (!f.shipped()) {
         continue;
       }
       List<String> lines = Files.readAllLines(f.path(), StandardCharsets.UTF_8);
@@ -83,7 +83,7 @@ class PrometheusRuleTest {
         docs.add((Map<String, Object>) o);
       }
     }
-    List<RuleFile> live = Monitoring.ruleFiles().stream().filter(RuleFile::live).toList();
+    List<RuleFile> live = Monitoring.ruleFiles().stream().filter(RuleFile::shipped).toList();
     assertEquals(live.size(), docs.size(), "one PrometheusRule per live rule file");
     for (int i = 0; i < live.size(); i++) {
       Map<String, Object> doc = docs.get(i);
