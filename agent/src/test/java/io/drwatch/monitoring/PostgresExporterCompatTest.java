@@ -33,7 +33,7 @@ class PostgresExporterCompatTest {
   static final String TEST = "compat/tests/postgres-exporter.test.yml";
 
   static List<Rule> rules() {
-    return Monitoring.rules(new RuleFile(FILE, "opt-in", null, List.of()));
+    return Monitoring.rules(new RuleFile(FILE, "opt-in", null, List.of(), null));
   }
 
   @Test
