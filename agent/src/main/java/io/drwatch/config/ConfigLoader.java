@@ -632,8 +632,7 @@ public final class ConfigLoader {
           String value = Files.readString(Path.of(f), StandardCharsets.UTF_8);
           return new Secret(value.strip());
         } catch (IOException | RuntimeException e) {
-          problem(o.get("password-file"), path + ".password-file", "cannot read " + f + " ("
-              + e.getClass().getSimpleName() + ")");
+          problem(o.get("password-file"), path + ".password-file", "cannot read " + f + " (" + readFailure(e) + ")");
           return null;
         }
       }
@@ -874,5 +873,25 @@ public final class ConfigLoader {
 
   private static List<String> sorted(Set<String> s) {
     return s.stream().sorted().toList();
+  }
+
+  /** Why a file could not be read, in words (never an exception's class name or stack trace). */
+  static String readFailure(Exception e) {
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return "no such file";
+    }
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof java.nio.charset.CharacterCodingException) {
+      return "not UTF-8 text";
+    }
+    if (e instanceof java.nio.file.InvalidPathException) {
+      return "not a valid path";
+    }
+    if (e instanceof IOException && e.getMessage() != null && e.getMessage().contains("directory")) {
+      return "is a directory";
+    }
+    return "unreadable";
   }
 }

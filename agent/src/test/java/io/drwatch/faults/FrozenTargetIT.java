@@ -1,0 +1,69 @@
+package io.drwatch.faults;
+
+import static io.drwatch.faults.FaultRig.collector;
+import static io.drwatch.faults.FaultRig.has;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.drwatch.fixture.Clusters;
+import io.drwatch.fixture.TcpRelay;
+import io.drwatch.sandbox.PgSandbox;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A target whose processes are all SIGSTOPped: TCP still connects (the kernel queues it), nothing
+ * answers. Timeouts fire, /metrics keeps answering from the cache, no threads or connections pile
+ * up, and after the thaw the agent recovers with no more sessions than its pool.
+ */
+class FrozenTargetIT {
+
+  @Test
+  void frozenTargetTimesOutWithoutPileUpAndRecoversAfterThaw() throws Exception {
+    try (PgSandbox pg = PgSandbox.builder().version(Clusters.defaultMajor()).start();
+        TcpRelay relay = new TcpRelay(pg.primary().port())) {
+      String hocon = FaultRig.hocon("interval = 1s, timeout = 1s, connect-timeout = 1s, max-connections = 2",
+          FaultRig.target("frozen", relay.jdbcUrl(), ""));
+      try (FaultRig rig = FaultRig.start(hocon, Map.of())) {
+        rig.await("up", b -> has(b, "drwatch_target_up", "frozen", "1") && collector(b, "frozen", "wal", "1"),
+            Duration.ofSeconds(30));
+        int threads0 = FaultRig.threads();
+        int accepted0 = relay.accepted();
+
+        pg.primary().freeze();
+        int maxThreads = threads0;
+        int maxOpen = 0;
+        try {
+          rig.await("down while frozen", b -> has(b, "drwatch_target_up", "frozen", "0"), Duration.ofSeconds(60));
+          // Stay frozen for several intervals: every scrape in the bound, threads and relayed connections flat.
+          long until = System.nanoTime() + Duration.ofSeconds(8).toNanos();
+          while (System.nanoTime() < until) {
+            String b = rig.metrics();
+            assertTrue(has(b, "drwatch_target_up", "frozen", "0"), "still down while frozen");
+            maxThreads = Math.max(maxThreads, FaultRig.threads());
+            FaultRig.assertThreadsBounded(threads0, "while frozen");
+            maxOpen = Math.max(maxOpen, relay.openNow());
+            Thread.sleep(200);
+          }
+        } finally {
+          pg.primary().thaw();
+        }
+        int acceptedFrozen = relay.accepted() - accepted0;
+
+        rig.await("up after thaw", b -> has(b, "drwatch_target_up", "frozen", "1") && collector(b, "frozen", "wal", "1"),
+            Duration.ofSeconds(60));
+        // Give abandoned connection attempts that the thawed server now sees a moment to be noticed as gone.
+        Thread.sleep(2_000);
+        int sessions = FaultRig.sessions(pg.primary());
+        System.out.println("threads after thaw: " + FaultRig.threadSummary());
+        System.out.printf("frozen: threads %d -> max %d -> %d; relayed connections open at most %d, "
+            + "opened while frozen %d; drwatch sessions after thaw %d%n",
+            threads0, maxThreads, FaultRig.threads(), maxOpen, acceptedFrozen, sessions);
+        FaultRig.assertThreadsBounded(threads0, "after thaw");
+        // The pool's 2, plus at most one being replaced (a timed-out connection is closed while its successor opens).
+        assertTrue(maxOpen <= 3, "connections open at once beyond the pool of 2 (+1 in replacement): " + maxOpen);
+        assertTrue(sessions <= 2, "sessions after thaw beyond the pool: " + sessions);
+      }
+    }
+  }
+}
