@@ -38,7 +38,7 @@ class CatalogLockIT {
               Duration.ofSeconds(30));
           assertTrue(has(locked, "drwatch_target_up", "pg", "1"), "the target stays up");
           // Other collectors keep succeeding across later rounds.
-          String later = rig.await("others still run", b -> collector(b, "pg", "wal", "1")
+          rig.await("others still run", b -> collector(b, "pg", "wal", "1")
               && collector(b, "pg", "archiver", "1") && collector(b, "pg", "replication_slots", "0"),
               Duration.ofSeconds(10));
           rig.awaitPath("/api/targets", "the reason is given", b -> b.contains("lock timeout"), Duration.ofSeconds(10));
