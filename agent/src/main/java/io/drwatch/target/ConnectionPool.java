@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /**
  * The small pool that is a target's only way in. Every session is read-only, named
@@ -15,6 +16,24 @@ import java.util.Properties;
  * socket and connect timeouts bound a server that stops answering (SIGSTOP, network partition).
  */
 public final class ConnectionPool implements AutoCloseable {
+
+  /**
+   * One housekeeping thread for every pool instead of one per pool (Hikari's default), so 100
+   * targets do not cost 100 parked threads. Its tasks only schedule work: connection opens and
+   * closes run on each pool's own short-lived executors. Never shut down (daemon).
+   */
+  static final ScheduledThreadPoolExecutor HOUSEKEEPER = housekeeper();
+
+  private static ScheduledThreadPoolExecutor housekeeper() {
+    ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "drwatch-pool-housekeeper");
+      t.setDaemon(true);
+      return t;
+    });
+    e.setRemoveOnCancelPolicy(true);
+    e.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    return e;
+  }
 
   private final HikariDataSource dataSource;
 
@@ -34,6 +53,7 @@ public final class ConnectionPool implements AutoCloseable {
   private ConnectionPool(TargetSettings target, Defaults defaults, Duration statementTimeout, boolean writer) {
     HikariConfig hc = new HikariConfig();
     hc.setPoolName("drwatch-" + (writer ? "heartbeat-" : "") + target.name());
+    hc.setScheduledExecutor(HOUSEKEEPER);
     hc.setJdbcUrl(target.url());
     hc.setUsername(target.user());
     if (target.password() != null) {
