@@ -112,6 +112,13 @@ public final class TargetSampler implements AutoCloseable {
     return server;
   }
 
+  /** The down reason last logged at warn, without its numbers (ports, durations, pids). */
+  private String warnedReason = "";
+
+  private static String reasonKind(String reason) {
+    return reason == null ? "" : reason.replaceAll("[0-9]+", "#");
+  }
+
   /** Detects the server; returns whether it answered. */
   public boolean probe() {
     Instant started = clock.instant();
@@ -154,6 +161,11 @@ public final class TargetSampler implements AutoCloseable {
       if (up || !probed) {
         LOG.warn("target {} is down: {}", settings.name(), reason);
         downSince = started;
+        warnedReason = reasonKind(reason);
+      } else if (!reasonKind(reason).equals(warnedReason)) {
+        // A new cause while down (refused → wrong password) is news; the same cause again is not.
+        LOG.warn("target {} still down, now: {}", settings.name(), reason);
+        warnedReason = reasonKind(reason);
       } else {
         LOG.debug("target {} still down ({} failed probes): {}", settings.name(), downProbes + 1, reason);
       }
