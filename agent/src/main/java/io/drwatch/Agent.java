@@ -18,6 +18,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -91,7 +92,8 @@ public final class Agent implements AutoCloseable {
     List<TargetSampler> samplers = samplers(config, registry, cache, clock, clusters);
     Vertx vertx = Vertx.vertx();
     Scheduler scheduler = new Scheduler(vertx, samplers);
-    CacheSnapshots snapshots = new CacheSnapshots(cache, clock, clusters);
+    // One rebuild per second at most, whatever the number of targets and scrapers.
+    CacheSnapshots snapshots = new CacheSnapshots(cache, clock, clusters).coalescing(Duration.ofSeconds(1));
     HttpVerticle http = new HttpVerticle(config.http(), cache, snapshots,
         () -> scheduler.firstRound().isComplete(),
         RoutingHandler.of(cache, clock, samplers, config.defaults()));

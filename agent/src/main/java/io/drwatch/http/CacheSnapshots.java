@@ -20,6 +20,7 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -49,6 +50,8 @@ public final class CacheSnapshots implements MultiCollector {
   private MetricSnapshots published = MetricSnapshots.of();
   private long publishedVersion = -1;
   private Instant rebuildBy = Instant.MIN;
+  private Instant rebuiltAt = Instant.MIN;
+  private Duration minRebuildInterval = Duration.ZERO;
 
   public CacheSnapshots(SampleCache cache, Clock clock) {
     this(cache, clock, Derivation.NONE);
@@ -61,14 +64,28 @@ public final class CacheSnapshots implements MultiCollector {
     this.derivation = derivation;
   }
 
+  /**
+   * Cache changes closer together than {@code interval} share one rebuild: with many targets the
+   * cache changes several times a second, and without this every scrape would rebuild and
+   * re-encode everything. A scrape then sees samples at most {@code interval} late; a sample
+   * turning stale still rebuilds at once.
+   */
+  public synchronized CacheSnapshots coalescing(Duration interval) {
+    this.minRebuildInterval = interval;
+    return this;
+  }
+
   @Override
   public synchronized MetricSnapshots collect() {
     Instant now = clock.instant();
-    if (cache.version() != publishedVersion || !now.isBefore(rebuildBy)) {
+    boolean changed = cache.version() != publishedVersion;
+    boolean due = !now.isBefore(rebuiltAt.plus(minRebuildInterval));
+    if ((changed && due) || !now.isBefore(rebuildBy)) {
       long v = cache.version();
       rebuildBy = cache.nextStaleAt();
       published = build(cache.view());
       publishedVersion = v;
+      rebuiltAt = now;
     }
     return published;
   }

@@ -5,6 +5,7 @@ import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,26 +35,33 @@ final class ExpositionCache {
     this.source = source;
   }
 
-  /** The body for this Accept header, gzip-compressed when {@code gzip}. */
+  /**
+   * The body for this Accept header, gzip-compressed when {@code gzip}. Scrapers that arrive
+   * together on a new generation wait for one render instead of each rendering it.
+   */
   Body body(String accept, boolean gzip) throws IOException {
     MetricSnapshots snapshots = source.collect();
-    Generation g = current;
-    if (g.snapshots() != snapshots) {
-      g = new Generation(snapshots, new ConcurrentHashMap<>());
-      current = g;
+    Generation g;
+    synchronized (this) {
+      g = current;
+      if (g.snapshots() != snapshots) {
+        g = new Generation(snapshots, new ConcurrentHashMap<>());
+        current = g;
+      }
     }
-    ExpositionFormatWriter writer = formats.findWriter(accept);
-    if (!writer.isAvailable()) {
-      writer = formats.getPrometheusTextFormatWriter();
+    ExpositionFormatWriter found = formats.findWriter(accept);
+    ExpositionFormatWriter writer = found.isAvailable() ? found : formats.getPrometheusTextFormatWriter();
+    try {
+      return g.bodies().computeIfAbsent(new Key(writer.getContentType(), gzip), k -> {
+        try {
+          return render(writer, snapshots, gzip);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
     }
-    Key key = new Key(writer.getContentType(), gzip);
-    Body cached = g.bodies().get(key);
-    if (cached != null) {
-      return cached;
-    }
-    Body b = render(writer, snapshots, gzip);
-    Body raced = g.bodies().putIfAbsent(key, b);
-    return raced == null ? b : raced;
   }
 
   /** How many bodies were encoded so far (each format and gzip counts once per generation). */

@@ -16,6 +16,13 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 
@@ -61,6 +68,52 @@ class ExpositionCacheTest {
     assertTrue(text(second).contains("} 200.0"), text(second));
     exposition.body(null, false);
     assertEquals(2, exposition.renders(), "and then is reused again");
+  }
+
+  @Test
+  void scrapersArrivingTogetherShareOneRender() throws Exception {
+    // Enough series that a render takes a while, so the scrapers really overlap.
+    Samples many = new Samples();
+    for (int i = 0; i < 20_000; i++) {
+      many.add(LAG, i, "s" + i);
+    }
+    cache.putResult(new CollectorResult("pg-a", "replication", true, many.toList(), clock.instant(), 0.002, null,
+        clock.instant(), 0, Duration.ofSeconds(45)));
+    int scrapers = 16;
+    CountDownLatch start = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(scrapers);
+    try {
+      List<Future<ExpositionCache.Body>> bodies = new ArrayList<>();
+      for (int i = 0; i < scrapers; i++) {
+        bodies.add(pool.submit(() -> {
+          start.await();
+          return exposition.body(null, true);
+        }));
+      }
+      start.countDown();
+      ExpositionCache.Body first = bodies.get(0).get(60, TimeUnit.SECONDS);
+      for (Future<ExpositionCache.Body> b : bodies) {
+        assertSame(first, b.get(60, TimeUnit.SECONDS), "every scraper gets the one body");
+      }
+      assertEquals(1, exposition.renders(), "one render for " + scrapers + " scrapers");
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void coalescedSnapshotsRebuildAtMostOncePerInterval() throws Exception {
+    ExpositionCache coalesced = new ExpositionCache(new CacheSnapshots(cache, clock).coalescing(Duration.ofSeconds(1)));
+    put(100);
+    coalesced.body(null, false);
+    put(200);
+    assertTrue(text(coalesced.body(null, false)).contains("} 100.0"), "a change inside the interval waits");
+    assertEquals(1, coalesced.renders());
+    clock.advance(Duration.ofSeconds(1));
+    assertTrue(text(coalesced.body(null, false)).contains("} 200.0"), "and shows once the interval is over");
+    assertEquals(2, coalesced.renders());
+    clock.advance(Duration.ofSeconds(46));
+    assertFalse(text(coalesced.body(null, false)).contains("test_lag_bytes{"), "staleness is not delayed");
   }
 
   @Test
