@@ -22,7 +22,7 @@ public final class Logging {
 
   /** Third-party loggers that would repeat what drwatch says once per state change. */
   public static final Map<String, String> QUIET = Map.of(
-      "com.zaxxer.hikari", "warn",
+      "com.zaxxer.hikari", "error", // its warnings (broken connection, failed validation) carry stack traces and repeat our state-change line
       "io.netty", "warn",
       "io.vertx", "warn",
       "org.postgresql", "warn");
