@@ -2,7 +2,6 @@ package io.drwatch.collect.postgres;
 
 import static io.drwatch.collect.MetricFamily.gauge;
 
-import io.drwatch.collect.Collector;
 import io.drwatch.collect.Db;
 import io.drwatch.collect.MetricFamily;
 import io.drwatch.collect.Row;
@@ -18,7 +17,7 @@ import java.util.List;
  * own, slower interval. It needs CONNECT on the database or pg_read_all_stats (pg_monitor);
  * databases the role may not size are left out and said once.
  */
-public final class PgDatabaseSize implements Collector {
+public final class PgDatabaseSize implements PostgresCollector {
 
   static final MetricFamily SIZE = gauge("pg_database_size_bytes",
       "Disk space used by the database (pg_database_size).", "database");
@@ -40,11 +39,6 @@ public final class PgDatabaseSize implements Collector {
   @Override
   public Duration defaultInterval() {
     return Duration.ofMinutes(5);
-  }
-
-  @Override
-  public boolean appliesTo(ServerInfo server) {
-    return server.isPostgres();
   }
 
   @Override

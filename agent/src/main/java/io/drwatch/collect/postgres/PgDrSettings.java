@@ -3,7 +3,6 @@ package io.drwatch.collect.postgres;
 import static io.drwatch.collect.MetricFamily.gauge;
 import static io.drwatch.collect.MetricFamily.info;
 
-import io.drwatch.collect.Collector;
 import io.drwatch.collect.Db;
 import io.drwatch.collect.MetricFamily;
 import io.drwatch.collect.Row;
@@ -20,7 +19,7 @@ import java.util.Map;
  * The settings that decide what a failover loses, from {@code pg_settings}, converted to base
  * units. Settings change rarely, so this samples once a minute by default.
  */
-public final class PgDrSettings implements Collector {
+public final class PgDrSettings implements PostgresCollector {
 
   static final MetricFamily INFO = info("pg_dr_settings_info",
       "Replication and archiving settings as text.",
@@ -54,11 +53,6 @@ public final class PgDrSettings implements Collector {
   @Override
   public Duration defaultInterval() {
     return Duration.ofMinutes(1);
-  }
-
-  @Override
-  public boolean appliesTo(ServerInfo server) {
-    return server.isPostgres();
   }
 
   @Override

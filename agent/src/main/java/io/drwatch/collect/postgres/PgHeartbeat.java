@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * by a role seen at an earlier probe, and the commit is local so a missing synchronous standby
  * cannot make it wait. Table and grants: config/heartbeat.sql.
  */
-public final class PgHeartbeat implements Collector {
+public final class PgHeartbeat implements PostgresCollector {
 
   static final MetricFamily TIMESTAMP = gauge("pg_heartbeat_timestamp_seconds",
       "Agent time at which the newest heartbeat visible on this server was written (on the primary, "
@@ -58,11 +58,6 @@ public final class PgHeartbeat implements Collector {
   @Override
   public String name() {
     return "heartbeat";
-  }
-
-  @Override
-  public boolean appliesTo(ServerInfo server) {
-    return server.isPostgres();
   }
 
   @Override

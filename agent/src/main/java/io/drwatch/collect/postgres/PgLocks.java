@@ -2,7 +2,6 @@ package io.drwatch.collect.postgres;
 
 import static io.drwatch.collect.MetricFamily.gauge;
 
-import io.drwatch.collect.Collector;
 import io.drwatch.collect.Db;
 import io.drwatch.collect.MetricFamily;
 import io.drwatch.collect.Row;
@@ -21,7 +20,7 @@ import java.util.Map;
  * briefly takes the lock manager's locks) and since when the longest one has waited
  * ({@code pg_locks.waitstart}, 14+; the blocked query's start on 13).
  */
-public final class PgLocks implements Collector {
+public final class PgLocks implements PostgresCollector {
 
   static final List<String> MODES = List.of("AccessShareLock", "RowShareLock", "RowExclusiveLock",
       "ShareUpdateExclusiveLock", "ShareLock", "ShareRowExclusiveLock", "ExclusiveLock",
@@ -57,11 +56,6 @@ public final class PgLocks implements Collector {
   @Override
   public String name() {
     return "locks";
-  }
-
-  @Override
-  public boolean appliesTo(ServerInfo server) {
-    return server.isPostgres();
   }
 
   @Override

@@ -3,7 +3,6 @@ package io.drwatch.collect.postgres;
 import static io.drwatch.collect.MetricFamily.gauge;
 import static io.drwatch.collect.MetricFamily.info;
 
-import io.drwatch.collect.Collector;
 import io.drwatch.collect.Db;
 import io.drwatch.collect.MetricFamily;
 import io.drwatch.collect.Row;
@@ -18,7 +17,7 @@ import java.util.List;
  * their order changes in 17 and 18; {@code conflicting} exists from 16, {@code inactive_since} and
  * {@code invalidation_reason} from 17.
  */
-public final class PgReplicationSlots implements Collector {
+public final class PgReplicationSlots implements PostgresCollector {
 
   static final List<String> WAL_STATUSES = List.of("reserved", "extended", "unreserved", "lost");
 
@@ -68,11 +67,6 @@ public final class PgReplicationSlots implements Collector {
   @Override
   public String name() {
     return "replication_slots";
-  }
-
-  @Override
-  public boolean appliesTo(ServerInfo server) {
-    return server.isPostgres();
   }
 
   @Override

@@ -2,7 +2,6 @@ package io.drwatch.collect.postgres;
 
 import static io.drwatch.collect.MetricFamily.gauge;
 
-import io.drwatch.collect.Collector;
 import io.drwatch.collect.Db;
 import io.drwatch.collect.MetricFamily;
 import io.drwatch.collect.Row;
@@ -18,7 +17,7 @@ import java.util.List;
  * oldest open transaction, of the oldest idle-in-transaction period and of the oldest running
  * query, as timestamps. Connection limits come from the settings.
  */
-public final class PgStatActivity implements Collector {
+public final class PgStatActivity implements PostgresCollector {
 
   static final MetricFamily CONNECTIONS = gauge("pg_activity_connections",
       "Client connections by database, state and wait event type (empty when none).",
@@ -62,11 +61,6 @@ public final class PgStatActivity implements Collector {
   @Override
   public String name() {
     return "activity";
-  }
-
-  @Override
-  public boolean appliesTo(ServerInfo server) {
-    return server.isPostgres();
   }
 
   @Override

@@ -3,7 +3,6 @@ package io.drwatch.collect.postgres;
 import static io.drwatch.collect.MetricFamily.counter;
 import static io.drwatch.collect.MetricFamily.gauge;
 
-import io.drwatch.collect.Collector;
 import io.drwatch.collect.Db;
 import io.drwatch.collect.MetricFamily;
 import io.drwatch.collect.Row;
@@ -21,7 +20,7 @@ import java.util.Optional;
  * across promotions: everything from the start of the oldest segment still marked .ready (or of
  * the segment in progress when none is) up to the current write position is not yet archived.
  */
-public final class PgStatArchiver implements Collector {
+public final class PgStatArchiver implements PostgresCollector {
 
   static final MetricFamily ENABLED = gauge("pg_archiver_enabled",
       "1 when this server archives WAL now (archive_mode on and primary, or archive_mode always).");
@@ -63,11 +62,6 @@ public final class PgStatArchiver implements Collector {
   @Override
   public String name() {
     return "archiver";
-  }
-
-  @Override
-  public boolean appliesTo(ServerInfo server) {
-    return server.isPostgres();
   }
 
   @Override

@@ -3,7 +3,6 @@ package io.drwatch.collect.postgres;
 import static io.drwatch.collect.MetricFamily.counter;
 import static io.drwatch.collect.MetricFamily.gauge;
 
-import io.drwatch.collect.Collector;
 import io.drwatch.collect.Db;
 import io.drwatch.collect.MetricFamily;
 import io.drwatch.collect.Row;
@@ -18,7 +17,7 @@ import java.util.List;
  * names hold on every version. Checkpoint columns (in this view until 16) belong to the
  * {@code checkpointer} collector; backend writes to {@code io} (pg_stat_io, 16+).
  */
-public final class PgStatBgwriter implements Collector {
+public final class PgStatBgwriter implements PostgresCollector {
 
   static final MetricFamily CLEAN = counter("pg_bgwriter_buffers_clean_total",
       "Buffers written by the background writer.");
@@ -36,11 +35,6 @@ public final class PgStatBgwriter implements Collector {
   @Override
   public String name() {
     return "bgwriter";
-  }
-
-  @Override
-  public boolean appliesTo(ServerInfo server) {
-    return server.isPostgres();
   }
 
   @Override

@@ -3,7 +3,6 @@ package io.drwatch.collect.postgres;
 import static io.drwatch.collect.MetricFamily.counter;
 import static io.drwatch.collect.MetricFamily.gauge;
 
-import io.drwatch.collect.Collector;
 import io.drwatch.collect.Db;
 import io.drwatch.collect.MetricFamily;
 import io.drwatch.collect.Row;
@@ -20,7 +19,7 @@ import java.util.List;
  * {@code pg_stat_checkpointer} from 17 (renamed to {@code num_timed} …, plus restartpoints; 18
  * adds {@code num_done} and {@code slru_written}).
  */
-public final class PgStatCheckpointer implements Collector {
+public final class PgStatCheckpointer implements PostgresCollector {
 
   static final MetricFamily TIMED = counter("pg_checkpointer_checkpoints_timed_total",
       "Scheduled checkpoints (checkpoint_timeout); from 17 also those skipped on an idle server.");
@@ -64,11 +63,6 @@ public final class PgStatCheckpointer implements Collector {
   @Override
   public String name() {
     return "checkpointer";
-  }
-
-  @Override
-  public boolean appliesTo(ServerInfo server) {
-    return server.isPostgres();
   }
 
   @Override

@@ -3,7 +3,6 @@ package io.drwatch.collect.postgres;
 import static io.drwatch.collect.MetricFamily.counter;
 import static io.drwatch.collect.MetricFamily.gauge;
 
-import io.drwatch.collect.Collector;
 import io.drwatch.collect.Db;
 import io.drwatch.collect.MetricFamily;
 import io.drwatch.collect.Row;
@@ -19,7 +18,7 @@ import java.util.List;
  * queries cancelled by recovery conflicts ({@code pg_stat_database_conflicts}). Session statistics
  * are 14+, parallel worker counters 18+, {@code confl_active_logicalslot} 16+.
  */
-public final class PgStatDatabase implements Collector {
+public final class PgStatDatabase implements PostgresCollector {
 
   /** XIDs are 32-bit and compared modulo 2^31: an age of 2^31 - 1 is wraparound. */
   static final double XID_LIMIT = 2147483647d;
@@ -117,11 +116,6 @@ public final class PgStatDatabase implements Collector {
   @Override
   public String name() {
     return "database";
-  }
-
-  @Override
-  public boolean appliesTo(ServerInfo server) {
-    return server.isPostgres();
   }
 
   @Override

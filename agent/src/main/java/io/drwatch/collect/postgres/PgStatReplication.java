@@ -3,7 +3,6 @@ package io.drwatch.collect.postgres;
 import static io.drwatch.collect.MetricFamily.gauge;
 import static io.drwatch.collect.MetricFamily.info;
 
-import io.drwatch.collect.Collector;
 import io.drwatch.collect.Db;
 import io.drwatch.collect.MetricFamily;
 import io.drwatch.collect.Row;
@@ -20,7 +19,7 @@ import java.util.Map;
  * standby the view lists its downstream standbys and positions are measured against the WAL it
  * has received, since {@code pg_current_wal_lsn()} raises during recovery.
  */
-public final class PgStatReplication implements Collector {
+public final class PgStatReplication implements PostgresCollector {
 
   static final MetricFamily STANDBY_INFO = info("pg_replication_standby_info",
       "1 per standby connected to this server (pg_stat_replication).",
@@ -58,11 +57,6 @@ public final class PgStatReplication implements Collector {
   @Override
   public String name() {
     return "replication";
-  }
-
-  @Override
-  public boolean appliesTo(ServerInfo server) {
-    return server.isPostgres();
   }
 
   @Override

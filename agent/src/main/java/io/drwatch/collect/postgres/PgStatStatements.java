@@ -43,7 +43,7 @@ import java.util.Set;
  * {@value #PRUNE_EVERY}th run, from a keys-only read. Database and role names come from small
  * lookups, not from every row. Query texts are read only for statements entering the top.
  */
-public final class PgStatStatements implements Collector {
+public final class PgStatStatements implements PostgresCollector {
 
   static final String[] LABELS = {"database", "user", "queryid", "toplevel"};
   static final String OTHER = "other";
@@ -140,11 +140,6 @@ public final class PgStatStatements implements Collector {
   @Override
   public Duration defaultInterval() {
     return Duration.ofSeconds(30);
-  }
-
-  @Override
-  public boolean appliesTo(ServerInfo server) {
-    return server.isPostgres();
   }
 
   @Override

@@ -24,7 +24,7 @@ import java.util.Set;
  * {@code table="other"} rollup per database. Until per-database fan-out exists this covers the
  * connected database only.
  */
-public final class PgStatUserTables implements Collector {
+public final class PgStatUserTables implements PostgresCollector {
 
   static final String[] LABELS = {"database", "schema", "table"};
 
@@ -97,11 +97,6 @@ public final class PgStatUserTables implements Collector {
   @Override
   public Duration defaultInterval() {
     return Duration.ofMinutes(1);
-  }
-
-  @Override
-  public boolean appliesTo(ServerInfo server) {
-    return server.isPostgres();
   }
 
   @Override

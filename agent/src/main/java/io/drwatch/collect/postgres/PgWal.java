@@ -3,7 +3,6 @@ package io.drwatch.collect.postgres;
 import static io.drwatch.collect.MetricFamily.counter;
 import static io.drwatch.collect.MetricFamily.gauge;
 
-import io.drwatch.collect.Collector;
 import io.drwatch.collect.Db;
 import io.drwatch.collect.MetricFamily;
 import io.drwatch.collect.Row;
@@ -18,7 +17,7 @@ import java.util.List;
  * standby, so {@code rate(pg_wal_lsn_bytes[5m])} is WAL throughput on either. {@code pg_stat_wal}
  * (14+) adds record, full-page-image and byte counters.
  */
-public final class PgWal implements Collector {
+public final class PgWal implements PostgresCollector {
 
   static final MetricFamily LSN = gauge("pg_wal_lsn_bytes",
       "Current WAL position as a byte number (primary: write LSN; standby: replay LSN).");
@@ -48,11 +47,6 @@ public final class PgWal implements Collector {
   @Override
   public String name() {
     return "wal";
-  }
-
-  @Override
-  public boolean appliesTo(ServerInfo server) {
-    return server.isPostgres();
   }
 
   @Override
