@@ -96,7 +96,12 @@ public final class ConnectionPool implements AutoCloseable {
     Properties p = new Properties();
     p.setProperty("ApplicationName", "drwatch");
     p.setProperty("connectTimeout", seconds(defaults.connectTimeout()));
-    p.setProperty("loginTimeout", seconds(defaults.connectTimeout()));
+    // No login timeout in the driver: it would log in on a thread of its own and abandon it at the
+    // timeout, so each retry against a server that accepts TCP but never answers (frozen, swapping)
+    // left one more half-open login behind. The pool's connectionTimeout bounds the wait instead,
+    // its single adder thread keeps one login in flight, and socketTimeout ends that login.
+    // Explicit 0, because Hikari sets DriverManager's global login timeout, which the driver reads.
+    p.setProperty("loginTimeout", "0");
     // Last resort when a cancel cannot reach a frozen server: the socket read gives up.
     p.setProperty("socketTimeout", seconds(statementTimeout.multipliedBy(2).plusSeconds(5)));
     p.setProperty("cancelSignalTimeout", seconds(defaults.connectTimeout()));
