@@ -144,6 +144,11 @@ public final class DatabaseConnections implements AutoCloseable {
     }
   }
 
+  /**
+   * Logs in on the caller's thread (the driver's loginTimeout is 0, see ConnectionPool): a server
+   * that never answers holds the caller up to the socket timeout, as a hung query would, instead
+   * of leaving an abandoned login behind; the slot stays counted in {@code open} meanwhile.
+   */
   private Connection connect(String database) throws SQLException {
     Connection c = new org.postgresql.Driver().connect(JdbcUrls.withDatabase(target.url(), database), properties);
     if (c == null) {
