@@ -27,8 +27,6 @@ final class DrwatchDashboards {
 
   static final String CLUSTER_VIEW = "cluster view";
   static final String PGBACKREST = "pgBackRest collector";
-  /** Why the CockroachDB panels stay out of the live test (alerts/manifest.yml `why`). */
-  static final String COCKROACH = "offline, no CockroachDB can run in the live test (no Docker, no binary), names checked against the CockroachDB collectors";
 
   // Alert thresholds (alerts/*.rules.yml), so panels and rules agree.
   static final double LAG_BYTES = 268435456; // PostgresReplicationLagBytesHigh, 256 MiB
@@ -40,6 +38,7 @@ final class DrwatchDashboards {
   static final double UNARCHIVED = 1073741824; // PostgresUnarchivedWalHigh, 1 GiB
   static final double COLLECTOR_AGE = 600; // DrwatchCollectorDataStale
   static final double BACKUP_AGE = 36 * 3600; // PgbackrestBackupTooOld, CockroachBackupStale
+  static final double CLOCK_OFFSET = 0.25; // CockroachClockOffsetHigh
   static final double FULL_BACKUP_AGE = 8 * 86400; // PgbackrestFullBackupTooOld
   static final double LONG_XACT = 3600; // PostgresLongRunningTransaction
   static final double IDLE_IN_XACT = 900; // PostgresIdleInTransactionTooLong
@@ -476,45 +475,60 @@ final class DrwatchDashboards {
 
   static DashboardBuilder cockroach() {
     DashboardBuilder d = new DashboardBuilder("drwatch-cockroachdb", "drwatch / CockroachDB",
-        "Node liveness and membership, ranges and leases per store, range health and backup "
-            + "schedules, from the CockroachDB collectors (no CockroachDB runs in drwatch's live "
-            + "test, so these panels are checked by name, not against live data).");
+        "Node liveness, membership and clocks, replicas and leases per store, range health, backup "
+            + "schedules and statements, from the CockroachDB collectors. Each node sees the whole "
+            + "cluster: pick one target per cluster, or read the max across them.");
     d.row("Nodes");
     d.stat("Node live", "Liveness of each node as seen by the selected targets "
             + "(CockroachNodeNotLive after 5m of 0).")
         .q("min by (node_id) (crdb_node_live{" + T + "})", "n{{node_id}}")
         .map(0, "NOT LIVE", "red").map(1, "live", "green").unit("none").thresholds("red", 1, "green")
-        .pending(COCKROACH).size(12, 6);
+        .size(8, 6);
     d.table("Membership", "Each node's membership: active, decommissioning or decommissioned "
             + "(CockroachDecommissionStalled when decommissioning does not progress).")
         .q("max by (node_id, membership) (crdb_node_membership{" + T + "} == 1)").hide("Value")
-        .unit("none").pending(COCKROACH).size(12, 6);
+        .unit("none").size(8, 6);
+    d.timeseries("Clock offset", "Mean clock offset of each node against the others. A node "
+            + "terminates itself at 80% of --max-offset (400ms of the default 500ms); "
+            + "CockroachClockOffsetHigh at 250ms.")
+        .q("max by (node_id) (abs(crdb_node_clock_offset_seconds{" + T + "}))", "n{{node_id}}")
+        .unit("s").min(0).thresholds("green", CLOCK_OFFSET, "orange").size(8, 6);
     d.row("Stores");
-    d.timeseries("Ranges per store", "Replicas on each store; a decommissioning node's stores "
-            + "should drain to 0.")
-        .q("max by (node_id, store_id) (crdb_store_ranges{" + T + "})", "n{{node_id}} s{{store_id}}")
-        .unit("none").min(0).pending(COCKROACH);
+    d.timeseries("Replicas per store", "Replicas on each store; a decommissioning node's stores "
+            + "drain to 0 (CockroachDecommissionStalled when they stop draining).")
+        .q("max by (node_id, store_id) (crdb_store_replicas{" + T + "})", "n{{node_id}} s{{store_id}}")
+        .unit("none").min(0);
     d.timeseries("Leases per store", "Range leases held by each store.")
         .q("max by (node_id, store_id) (crdb_store_leases{" + T + "})", "n{{node_id}} s{{store_id}}")
-        .unit("none").min(0).pending(COCKROACH);
+        .unit("none").min(0);
+    d.timeseries("Store capacity used", "Used bytes as a share of each store's capacity. "
+            + "CockroachDB stops rebalancing onto a store above 92.5% and writes fail when it is full.")
+        .q("max by (node_id, store_id) (crdb_store_used_bytes{" + T + "} / crdb_store_capacity_bytes{" + T + "})",
+            "n{{node_id}} s{{store_id}}")
+        .unit("percentunit").min(0).max(1).thresholds("green", 0.8, "orange", 0.925, "red");
     d.timeseries("Under-replicated ranges", "Ranges with fewer replicas than their zone config "
             + "wants (CockroachRangesUnderReplicated after 15m above 0).")
         .q("max by (node_id, store_id) (crdb_store_ranges_underreplicated{" + T + "})", "n{{node_id}} s{{store_id}}")
-        .unit("none").min(0).thresholds("green", 1, "orange").pending(COCKROACH);
+        .unit("none").min(0).thresholds("green", 1, "orange");
     d.timeseries("Unavailable ranges", "Ranges without a quorum of live replicas "
             + "(CockroachRangesUnavailable after 1m above 0).")
         .q("max by (node_id, store_id) (crdb_store_ranges_unavailable{" + T + "})", "n{{node_id}} s{{store_id}}")
-        .unit("none").min(0).thresholds("green", 1, "red").pending(COCKROACH);
+        .unit("none").min(0).thresholds("green", 1, "red");
     d.row("Backups");
+    d.table("Backup schedules", "Each backup schedule (a FULL and an INCREMENTAL one per "
+            + "CREATE SCHEDULE): missed its cadence (CockroachBackupScheduleMissed) and paused, 1 = yes.")
+        .q("max by (schedule_id, schedule_name) (crdb_backup_schedule_missed_cadence{" + T + "})")
+        .q("max by (schedule_id, schedule_name) (crdb_backup_schedule_paused{" + T + "})")
+        .unit("none").size(12, 7);
     d.timeseries("Time since last successful backup", "Per backup schedule "
             + "(crdb_backup_schedule_last_success_timestamp_seconds): CockroachBackupStale at 36h.")
         .q("time() - max by (schedule_name) (crdb_backup_schedule_last_success_timestamp_seconds{" + T + "})",
             "{{schedule_name}}")
-        .unit("s").min(0).thresholds("green", BACKUP_AGE, "orange").pending(COCKROACH).size(12, 7);
+        .unit("s").min(0).thresholds("green", BACKUP_AGE, "orange").size(12, 7);
     d.timeseries("Jobs by status", "BACKUP, RESTORE and CHANGEFEED jobs per status as the target "
             + "sees them (crdb_internal.jobs, within jobs.retention_time).")
         .q("max by (job_type, status) (crdb_jobs{" + T + "})", "{{job_type}} {{status}}")
-        .unit("none").min(0).pending(COCKROACH).size(12, 7);
+        .unit("none").min(0).size(24, 7);
     d.row("Statements");
     d.timeseries("Top 10 fingerprints by service time", "Service time spent per statement "
             + "fingerprint and application in the last sampling interval, divided by the "
@@ -522,7 +536,7 @@ final class DrwatchDashboards {
         .q("topk(10, max by (fingerprint_id, app_name) (crdb_statement_interval_service_seconds{" + T
             + "}) / on () group_left () max(crdb_statements_interval_seconds{" + T + "}))",
             "{{app_name}} {{fingerprint_id}}")
-        .unit("s").min(0).pending(COCKROACH).size(24, 7);
+        .unit("s").min(0).size(24, 7);
     return d;
   }
 

@@ -243,12 +243,47 @@ final class Monitoring {
   // ---- what the agent declares -----------------------------------------------------------
 
   /** Every series name the agent can expose (histograms and summaries with their suffixes). */
-  static Set<String> declaredNames() {
-    Set<String> out = new LinkedHashSet<>();
+  /**
+   * The label names each declared series may carry as scraped: its family's own, {@code target}
+   * (the agent adds it), {@code job} and {@code instance} (Prometheus adds them), {@code le} on a
+   * histogram's buckets; null for drwatch_target_info, which also carries free-form target labels.
+   */
+  static Map<String, Set<String>> declaredLabels() {
+    Map<String, Set<String>> out = new LinkedHashMap<>();
+    for (MetricFamily f : declaredFamilies()) {
+      Set<String> labels = new LinkedHashSet<>(f.labelNames());
+      labels.addAll(List.of("target", "job", "instance"));
+      if (f.type().name().equals("HISTOGRAM")) {
+        out.put(f.name() + "_bucket", with(labels, "le"));
+        out.put(f.name() + "_sum", labels);
+        out.put(f.name() + "_count", labels);
+      } else if (f.type().name().equals("SUMMARY")) {
+        out.put(f.name(), with(labels, "quantile"));
+        out.put(f.name() + "_sum", labels);
+        out.put(f.name() + "_count", labels);
+      } else {
+        out.put(f.name(), f == CoreFamilies.TARGET_INFO ? null : labels);
+      }
+    }
+    return out;
+  }
+
+  private static Set<String> with(Set<String> labels, String extra) {
+    Set<String> out = new LinkedHashSet<>(labels);
+    out.add(extra);
+    return out;
+  }
+
+  private static List<MetricFamily> declaredFamilies() {
     List<MetricFamily> families = new ArrayList<>(CoreFamilies.all());
     families.addAll(io.drwatch.cluster.ClusterFamilies.all());
     CollectorRegistry.builtIn().entries().forEach(e -> families.addAll(e.collector().families()));
-    for (MetricFamily f : families) {
+    return families;
+  }
+
+  static Set<String> declaredNames() {
+    Set<String> out = new LinkedHashSet<>();
+    for (MetricFamily f : declaredFamilies()) {
       switch (f.type().name()) {
         case "HISTOGRAM" -> {
           out.add(f.name() + "_bucket");

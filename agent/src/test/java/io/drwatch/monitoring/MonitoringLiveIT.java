@@ -8,6 +8,7 @@ import io.drwatch.collect.CollectorRegistry;
 import io.drwatch.config.AgentConfig;
 import io.drwatch.config.ConfigLoader;
 import io.drwatch.fixture.Clusters;
+import io.drwatch.fixture.CrdbCatalog;
 import io.drwatch.fixture.PgBackRestRepo;
 import io.drwatch.monitoring.Monitoring.Query;
 import io.drwatch.monitoring.Monitoring.Rule;
@@ -88,14 +89,41 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Query health is staged for real (an idle transaction holding a row lock, a session blocked on
  * it), and the last test promotes async1 beside the running primary: split brain and a failover
  * must fire for cluster main.
+ *
+ * <p><b>CockroachDB.</b> A fourth target, cluster {@code crdb}, is the {@link CrdbCatalog}
+ * catalog fixture ({@value #TEST_OFFSET} stands in for the rules' {@code offset 30m}): every
+ * CockroachDB panel and rule is evaluated like the PostgreSQL ones, and its scenario of failures
+ * must fire exactly {@link #CRDB_FIRING}. The "no alert fires" check covers every cluster but
+ * crdb. The fixture is PostgreSQL shaped like CockroachDB's catalog: it proves the queries, the
+ * collectors' reading of the documented layout and the rules, not CockroachDB's own numbers.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MonitoringLiveIT {
 
   static final String TEST_FOR = "3s";
+  /** Look-back windows of the shipped rules (`offset 30m`) shortened like `for` in the test copy. */
+  static final String TEST_OFFSET = "20s";
+  /** The CockroachDB layout the catalog fixture serves: the newest with crdb_internal on by default. */
+  static final CrdbCatalog.Layout CRDB = CrdbCatalog.Layout.V25_4;
+
+  /**
+   * What the catalog fixture's scenario must fire, and nothing else for cluster crdb: each alert
+   * name with the ids it fires for (node_id, store_id or schedule_id, whichever the alert has).
+   */
+  static final Map<String, Set<String>> CRDB_FIRING = Map.of(
+      "CockroachNodeNotLive", Set.of("3", "5"), // 6 is decommissioned
+      "CockroachClockOffsetHigh", Set.of("5"), // 310 ms
+      "CockroachDecommissionStalled", Set.of("4"), // 37 replicas, flat
+      "CockroachRangesUnderReplicated", Set.of("1", "2", "5"),
+      "CockroachRangesUnavailable", Set.of("1", "5"),
+      "CockroachBackupJobFailed", Set.of("1002"), // failed after its last success
+      "CockroachBackupScheduleMissed", Set.of("1002", "1003")); // failing hourly; paused weekly
 
   private PgSandbox pg;
+  private CrdbCatalog catalog;
+  /** Statement traffic on the catalog fixture, so the statement panels have intervals to show. */
+  private java.util.concurrent.ScheduledExecutorService crdbTraffic;
   private PgBackRestRepo repo;
   /** Why the pgbackrest_* expressions are not evaluated, or null when a real stanza backs them. */
   private String pgbackrestSkipped;
@@ -141,6 +169,12 @@ class MonitoringLiveIT {
           + ", config = \"" + repo.config() + "\", stanza = main }";
     }
     primary.sql("SELECT pg_switch_wal()");
+    catalog = CrdbCatalog.start(CRDB);
+    crdbTraffic = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    crdbTraffic.scheduleWithFixedDelay(() -> {
+      catalog.execute(CRDB, CrdbCatalog.FINGERPRINTS[0][0], "bank", 40, 0.004, 1, 0);
+      catalog.execute(CRDB, CrdbCatalog.FINGERPRINTS[1][0], "bank", 10, 0.02, 1, 1);
+    }, 0, 1, TimeUnit.SECONDS);
 
     StringBuilder targets = new StringBuilder();
     for (PgNode n : pg.nodes()) {
@@ -150,6 +184,12 @@ class MonitoringLiveIT {
           .append(", collectors { settings { interval = 2s }")
           .append(n == primary ? pgbackrest : "").append(" } }\n");
     }
+    // CockroachDB as the catalog fixture serves it (PostgreSQL shaped like crdb_internal, with a
+    // scenario of failures): the crdb_* rules and panels read real series through the real
+    // collectors, the agent and Prometheus.
+    targets.append("    { name = crdb, url = \"").append(catalog.jdbcUrl(CRDB)).append("\", user = ")
+        .append(CRDB.role()).append(", no-password = true, labels { cluster = crdb }")
+        .append(", collectors { crdb_statements { interval = 2s } } }\n");
     String hocon = """
         drwatch {
           http { host = "127.0.0.1", port = 0 }
@@ -170,7 +210,7 @@ class MonitoringLiveIT {
       if (f.live()) {
         String text = Files.readString(f.path(), StandardCharsets.UTF_8)
             .replaceAll("(?m)^(\\s+for:) \\S+$", "$1 " + TEST_FOR);
-        Files.writeString(rules.resolve(f.file()), text);
+        Files.writeString(rules.resolve(f.file()), asLoaded(text));
       }
     }
     promPort = freePort();
@@ -207,8 +247,10 @@ class MonitoringLiveIT {
       }
     });
     // Every member scraped, both standbys streaming, and enough history for 30s rate windows.
-    await("all three targets and both standbys in Prometheus", Duration.ofSeconds(60),
-        () -> count("drwatch_target_up == 1") == 3 && count("pg_standby_streaming == 1") == 2
+    await("all four targets, both standbys and the CockroachDB series in Prometheus", Duration.ofSeconds(60),
+        () -> count("drwatch_target_up == 1") == 4 && count("pg_standby_streaming == 1") == 2
+            && count("crdb_node_live") >= 1 && count("crdb_backup_schedule_missed_cadence") >= 1
+            && count("crdb_statement_interval_service_seconds") >= 1
             && count("pg_replication_slot_safe_wal_size_bytes") >= 2
             && count("pg_archiver_last_archived_timestamp_seconds") >= 1
             && count("drwatch_cluster_primaries == 1") == 1
@@ -220,6 +262,9 @@ class MonitoringLiveIT {
 
   @AfterAll
   void stop() throws Exception {
+    if (crdbTraffic != null) {
+      crdbTraffic.shutdownNow();
+    }
     if (prometheus != null) {
       prometheus.destroy();
       if (!prometheus.waitFor(10, TimeUnit.SECONDS)) {
@@ -234,6 +279,9 @@ class MonitoringLiveIT {
     }
     if (pg != null) {
       pg.close();
+    }
+    if (catalog != null) {
+      catalog.close();
     }
     if (workDir != null) {
       try (var walk = Files.walk(workDir)) {
@@ -298,7 +346,7 @@ class MonitoringLiveIT {
         }
         rules++;
         List<String> checked = new ArrayList<>();
-        signal(r.expr(), r.name(), problems, checked);
+        signal(asLoaded(r.expr()), r.name(), problems, checked);
         System.out.println("[monitoring-it] " + r.name() + ": non-empty " + checked);
       }
     }
@@ -344,14 +392,62 @@ class MonitoringLiveIT {
   @Order(3)
   void noAlertFiresOnTheHealthyCluster() throws Exception {
     Thread.sleep(5_000); // longer than the test copy's `for`
-    List<JsonObject> firing = alerts(a -> a.getString("state").equals("firing"));
+    List<JsonObject> firing = alerts(a -> a.getString("state").equals("firing")
+        && !"crdb".equals(a.getJsonObject("labels").getString("cluster")));
     assertEquals(List.of(), firing, "alerts firing on a healthy cluster");
+  }
+
+  /**
+   * The catalog fixture's scenario (a dead and a suspect node, one with a 310 ms clock offset, a
+   * decommission stuck at 37 replicas, under-replicated and unavailable ranges, a failing hourly
+   * backup schedule and a paused weekly one) fires exactly {@link #CRDB_FIRING} for cluster crdb,
+   * each alert with its runbook and every label its annotations name.
+   */
+  @Test
+  @Order(4)
+  void cockroachScenarioFiresExactlyItsAlerts() throws Exception {
+    Map<String, Set<String>> firing = new java.util.TreeMap<>();
+    Map<String, Set<String>> seen = new java.util.TreeMap<>();
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+    List<JsonObject> crdb = List.of();
+    while (Instant.now().isBefore(deadline)) {
+      crdb = alerts(a -> "crdb".equals(a.getJsonObject("labels").getString("cluster")));
+      firing.clear();
+      for (JsonObject a : crdb) {
+        String name = a.getJsonObject("labels").getString("alertname");
+        seen.computeIfAbsent(name, k -> new LinkedHashSet<>()).add(a.getString("state"));
+        if (a.getString("state").equals("firing")) {
+          firing.computeIfAbsent(name, k -> new java.util.TreeSet<>()).add(crdbId(a.getJsonObject("labels")));
+        }
+      }
+      if (firing.equals(new java.util.TreeMap<>(CRDB_FIRING))) {
+        break;
+      }
+      Thread.sleep(500);
+    }
+    System.out.println("[monitoring-it] CockroachDB scenario firing: " + firing + "; states seen " + seen);
+    assertEquals(new java.util.TreeMap<>(CRDB_FIRING), firing, "CockroachDB alerts for the catalog scenario");
+    for (JsonObject a : crdb) {
+      String name = a.getJsonObject("labels").getString("alertname");
+      assertRunbook(a, name);
+      System.out.println("[monitoring-it]   " + name + " " + crdbId(a.getJsonObject("labels")) + ": "
+          + a.getJsonObject("annotations").getString("summary"));
+    }
+  }
+
+  private static String crdbId(JsonObject labels) {
+    for (String id : List.of("schedule_id", "store_id", "node_id")) {
+      if (labels.containsKey(id)) {
+        return labels.getString(id);
+      }
+    }
+    return labels.encode();
   }
 
   // ---- staged failures -------------------------------------------------------------------
 
   @Test
-  @Order(4)
+  @Order(5)
   void brokenArchivingFiresPostgresArchiverFailing() throws Exception {
     pg.breakArchiving();
     try {
@@ -375,7 +471,7 @@ class MonitoringLiveIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void stoppedSyncStandbyFiresCommitsWouldBlockSyncRepWaitersAndTargetDown() throws Exception {
     PgNode sync1 = pg.standby("sync1");
     sync1.stop();
@@ -407,7 +503,7 @@ class MonitoringLiveIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void pausedReplayFiresPostgresReplayPausedTooLong() throws Exception {
     PgNode async1 = pg.standby("async1");
     async1.sql("SELECT pg_wal_replay_pause()");
@@ -423,7 +519,7 @@ class MonitoringLiveIT {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void stoppedAsyncStandbyFiresSlotInactiveAndTargetDown() throws Exception {
     PgNode async1 = pg.standby("async1");
     async1.stop();
@@ -452,7 +548,7 @@ class MonitoringLiveIT {
    * cluster, where the rules' stand-in arms read 0), and the rules' values must be those ages.
    */
   @Test
-  @Order(8)
+  @Order(9)
   void idleTransactionAndBlockedSessionShowInTheQueryHealthSignals() throws Exception {
     PgNode primary = pg.primary();
     primary.sql("CREATE TABLE IF NOT EXISTS query_health_it (id int PRIMARY KEY, v int)");
@@ -501,7 +597,7 @@ class MonitoringLiveIT {
    * which has no `for` by design).
    */
   @Test
-  @Order(9)
+  @Order(10)
   void promotedStandbyFiresClusterSplitBrainAndFailoverHappened() throws Exception {
     pg.standby("async1").promote();
     Set<String> states = new LinkedHashSet<>();
@@ -529,14 +625,32 @@ class MonitoringLiveIT {
 
   // ---- helpers ---------------------------------------------------------------------------
 
+  /** A rule as the test's Prometheus loads it: look-back offsets shortened to fit the run. */
+  private static String asLoaded(String rule) {
+    return rule.replace("offset 30m", "offset " + TEST_OFFSET);
+  }
+
   private static boolean readsPgbackrest(String expr) {
     return PromQl.metricNames(expr).stream().anyMatch(n -> n.startsWith("pgbackrest_"));
   }
 
+  /**
+   * The alert links its runbook, and every {@code $labels.x} its rule's annotations render is a
+   * label the firing alert carries (a label the series lack renders as an empty string).
+   */
   private void assertRunbook(JsonObject alert, String name) {
     String url = alert.getJsonObject("annotations").getString("runbook_url");
     assertEquals(AlertRulesTest.RUNBOOK_BASE + name + ".md", url);
     assertTrue(Files.isRegularFile(Monitoring.runbooks().resolve(name + ".md")), url);
+    Rule rule = Monitoring.allRules().stream().filter(r -> name.equals(r.alert())).findFirst().orElseThrow();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$labels\\.([a-zA-Z_][a-zA-Z0-9_]*)")
+        .matcher(String.join(" ", rule.annotations().values()));
+    JsonObject labels = alert.getJsonObject("labels");
+    while (m.find()) {
+      String l = labels.getString(m.group(1));
+      assertTrue(l != null && !l.isEmpty(), name + " renders $labels." + m.group(1) + " but the alert has no such label: "
+          + labels.encode());
+    }
   }
 
   private JsonObject awaitAlert(String name, String target, Duration timeout) throws Exception {
