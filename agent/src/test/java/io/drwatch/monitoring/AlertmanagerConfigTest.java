@@ -139,7 +139,17 @@ class AlertmanagerConfigTest {
       alerts.put("idle-b", labels("PostgresIdleInTransactionTooLong", "warning", "main", "pg-b"));
       alerts.put("blocked-c", labels("PostgresBlockedSessions", "warning", "main", "pg-c"));
       alerts.put("wraparound-a", labels("PostgresTransactionIdWraparoundRisk", "critical", "main", "pg-a"));
-      Set<String> inhibited = Set.of("notstreaming-b", "backlog-a", "lag-main", "blocked-b", "idle-b");
+      alerts.get("wraparound-a").put("database", "app");
+      alerts.put("freezing-a-app", labels("PostgresFreezingBehind", "warning", "main", "pg-a"));
+      alerts.get("freezing-a-app").put("database", "app");
+      alerts.put("freezing-a-other", labels("PostgresFreezingBehind", "warning", "main", "pg-a"));
+      alerts.get("freezing-a-other").put("database", "other");
+      alerts.put("missed-crdb", labels("CockroachBackupScheduleMissed", "warning", "crdb", "crdb-1"));
+      alerts.get("missed-crdb").put("schedule_name", "nightly");
+      alerts.put("stale-crdb", labels("CockroachBackupStale", "warning", "crdb", "crdb-1"));
+      alerts.get("stale-crdb").put("schedule_name", "nightly");
+      Set<String> inhibited = Set.of("notstreaming-b", "backlog-a", "lag-main", "blocked-b", "idle-b",
+          "freezing-a-app", "stale-crdb");
       JsonArray post = new JsonArray();
       alerts.forEach((id, l) -> {
         JsonObject ls = new JsonObject();
@@ -172,11 +182,11 @@ class AlertmanagerConfigTest {
 
       // Delivery: criticals to the pager, uninhibited warnings to tickets, inhibited ones nowhere.
       await(Duration.ofSeconds(30), () -> cases(received, "pager").containsAll(Set.of("down-b", "archiver-a", "splitbrain-main", "wraparound-a"))
-          && cases(received, "tickets").containsAll(Set.of("lag-dr", "collector-c", "blocked-c")),
+          && cases(received, "tickets").containsAll(Set.of("lag-dr", "collector-c", "blocked-c", "freezing-a-other", "missed-crdb")),
           () -> "not delivered: " + received);
       Thread.sleep(3000); // a few more group intervals: nothing inhibited may arrive late
       assertEquals(Set.of("down-b", "archiver-a", "splitbrain-main", "wraparound-a"), cases(received, "pager"));
-      assertEquals(Set.of("lag-dr", "collector-c", "blocked-c"), cases(received, "tickets"));
+      assertEquals(Set.of("lag-dr", "collector-c", "blocked-c", "freezing-a-other", "missed-crdb"), cases(received, "tickets"));
     } finally {
       if (am != null) {
         am.destroy();

@@ -44,6 +44,7 @@ final class DrwatchDashboards {
   static final double IDLE_IN_XACT = 900; // PostgresIdleInTransactionTooLong
   static final double LOCK_WAIT = 300; // PostgresBlockedSessions
   static final double WRAPAROUND_HEADROOM = 500000000; // PostgresTransactionIdWraparoundRisk
+  static final double FREEZE_BEHIND = 2; // PostgresFreezingBehind: 2 × autovacuum_freeze_max_age
 
   static List<DashboardBuilder> all() {
     return List.of(overview(), replication(), archiving(), agent(), queryPerformance(), cockroach());
@@ -455,6 +456,12 @@ final class DrwatchDashboards {
             + "PostgresTransactionIdWraparoundRisk (500M).")
         .q("pg_database_xid_wraparound_headroom{" + T + "}", "{{target}} {{database}}")
         .unit("short").min(0).thresholds("red", WRAPAROUND_HEADROOM, "green");
+    d.timeseries("Freezing progress", "Each database's frozen XID age as a multiple of the "
+            + "server's autovacuum_freeze_max_age: anti-wraparound vacuums start at 1 and should "
+            + "bring it back under; PostgresFreezingBehind at 2.")
+        .q("pg_database_frozen_xid_age{" + T + "} / on (target) group_left () pg_settings_autovacuum_freeze_max_age{"
+            + T + "}", "{{target}} {{database}}")
+        .unit("none").min(0).thresholds("green", FREEZE_BEHIND, "orange");
     d.timeseries("Database size", "Disk space per database.")
         .q("pg_database_size_bytes{" + T + "}", "{{target}} {{database}}").unit("bytes").min(0);
 

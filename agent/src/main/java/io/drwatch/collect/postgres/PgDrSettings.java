@@ -16,8 +16,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The settings that decide what a failover loses, from {@code pg_settings}, converted to base
- * units. Settings change rarely, so this samples once a minute by default.
+ * The settings that decide what a failover loses, and the one that bounds how far freezing may
+ * fall behind before the writer stops (autovacuum_freeze_max_age), from {@code pg_settings},
+ * converted to base units. Settings change rarely, so this samples once a minute by default.
  */
 public final class PgDrSettings implements PostgresCollector {
 
@@ -35,6 +36,8 @@ public final class PgDrSettings implements PostgresCollector {
   static final MetricFamily MAX_SENDERS = gauge("pg_settings_max_wal_senders", "max_wal_senders.");
   static final MetricFamily MAX_SLOTS = gauge("pg_settings_max_replication_slots",
       "max_replication_slots.");
+  static final MetricFamily FREEZE_MAX_AGE = gauge("pg_settings_autovacuum_freeze_max_age",
+      "autovacuum_freeze_max_age: transaction age at which autovacuum forces a freezing vacuum.");
   static final MetricFamily APPLY_DELAY = gauge("pg_settings_recovery_min_apply_delay_seconds",
       "recovery_min_apply_delay: a delayed standby lags by design.");
 
@@ -43,7 +46,7 @@ public final class PgDrSettings implements PostgresCollector {
       WHERE name IN ('wal_level', 'archive_mode', 'synchronous_commit', 'synchronous_standby_names',
                      'archive_timeout', 'wal_keep_size', 'max_slot_wal_keep_size',
                      'hot_standby_feedback', 'max_wal_senders', 'max_replication_slots',
-                     'recovery_min_apply_delay')""";
+                     'recovery_min_apply_delay', 'autovacuum_freeze_max_age')""";
 
   @Override
   public String name() {
@@ -58,7 +61,7 @@ public final class PgDrSettings implements PostgresCollector {
   @Override
   public List<MetricFamily> families() {
     return List.of(INFO, ARCHIVE_TIMEOUT, WAL_KEEP, SLOT_KEEP, HS_FEEDBACK, MAX_SENDERS, MAX_SLOTS,
-        APPLY_DELAY);
+        APPLY_DELAY, FREEZE_MAX_AGE);
   }
 
   @Override
@@ -80,6 +83,7 @@ public final class PgDrSettings implements PostgresCollector {
     out.add(MAX_SENDERS, base(byName.get("max_wal_senders")));
     out.add(MAX_SLOTS, base(byName.get("max_replication_slots")));
     out.add(APPLY_DELAY, base(byName.get("recovery_min_apply_delay")));
+    out.add(FREEZE_MAX_AGE, base(byName.get("autovacuum_freeze_max_age")));
     return out.toList();
   }
 

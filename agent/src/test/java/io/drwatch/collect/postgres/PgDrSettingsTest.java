@@ -71,6 +71,7 @@ class PgDrSettingsTest {
     return List.of(
         setting("archive_mode", "on", null),
         setting("archive_timeout", "60", "s"),
+        setting("autovacuum_freeze_max_age", "200000000", null),
         setting("hot_standby_feedback", "off", null),
         setting("max_replication_slots", "10", null),
         setting("max_slot_wal_keep_size", "-1", "MB"),
@@ -100,7 +101,8 @@ class PgDrSettingsTest {
         "pg_settings_hot_standby_feedback", 0.0,
         "pg_settings_max_wal_senders", 10.0,
         "pg_settings_max_replication_slots", 10.0,
-        "pg_settings_recovery_min_apply_delay_seconds", 0.0));
+        "pg_settings_recovery_min_apply_delay_seconds", 0.0,
+        "pg_settings_autovacuum_freeze_max_age", 200_000_000.0));
     assertEquals(expected, byFamily(PgDrSettings.map(primaryRows())));
   }
 
