@@ -63,10 +63,11 @@ final class DrwatchDashboards {
         .q("max by (target, role, version) (drwatch_target_info{cluster=~\"$cluster\"})")
         .q("max by (target) (pg_timeline_id" + IN_CLUSTER + ")")
         .hide("Value #B").unit("none").size(10, 7);
-    d.stat("Primaries", "Members not in recovery (pg_in_recovery = 0). 1 is healthy; 0 means no "
-            + "writable member (DrwatchClusterNoPrimary), more than 1 is split brain "
-            + "(DrwatchClusterSplitBrain).")
-        .q("count((pg_in_recovery == 0)" + IN_CLUSTER + ") or vector(0)", "primaries")
+    d.stat("Primaries", "Reachable PostgreSQL servers not in recovery, as the cluster view counts "
+            + "them (drwatch_cluster_primaries). 1 is healthy; 0 means no writable member "
+            + "(DrwatchClusterNoPrimary), more than 1 is split brain (DrwatchClusterSplitBrain). "
+            + "Empty for a CockroachDB cluster, where every live node takes writes.")
+        .q("max(drwatch_cluster_primaries{cluster=~\"$cluster\"})", "primaries")
         .unit("none").thresholds("red", 1, "green", 2, "red").size(3, 7);
     d.stat("Targets down", "Members drwatch cannot connect to (DrwatchTargetDown after 2m).")
         .q("count(drwatch_target_up{cluster=~\"$cluster\"} == 0) or vector(0)", "down")
@@ -115,14 +116,25 @@ final class DrwatchDashboards {
         .q("max(pg_archiver_failing" + IN_CLUSTER + ")", "failing")
         .map(0, "ok", "green").map(1, "FAILING", "red")
         .unit("none").thresholds("green", 1, "red").size(4, 5);
-    d.stat("Last backup age", "Time since the newest good pgBackRest backup of any type "
-            + "(PgbackrestBackupTooOld above 36h).")
-        .q("time() - max(pgbackrest_backup_last_completion_timestamp_seconds" + IN_CLUSTER + ")", "any type")
+    d.stat("Last backup age", "Time since the newest good backup of any type: pgBackRest for "
+            + "PostgreSQL (PgbackrestBackupTooOld above 36h), backup schedules for CockroachDB "
+            + "(CockroachBackupStale above 36h).")
+        .q("time() - max(pgbackrest_backup_last_completion_timestamp_seconds" + IN_CLUSTER
+            + " or crdb_backup_schedule_last_success_timestamp_seconds" + IN_CLUSTER + ")", "any type")
         .unit("s").thresholds("green", BACKUP_AGE, "orange").size(4, 5);
     d.stat("Last full backup age", "Time since the newest good full pgBackRest backup "
             + "(PgbackrestFullBackupTooOld above 8 days).")
         .q("time() - max(pgbackrest_backup_last_completion_timestamp_seconds{type=\"full\"}" + IN_CLUSTER + ")", "full")
         .unit("s").thresholds("green", FULL_BACKUP_AGE, "orange").size(4, 5);
+    d.stat("CockroachDB nodes not live", "Dead or suspect nodes of a CockroachDB cluster, the "
+            + "most any of its targets sees (CockroachNodeNotLive after 5m). Empty for PostgreSQL.")
+        .q("max(sum by (target) (crdb_liveness_nodes{status=~\"dead|suspect\"})" + IN_CLUSTER + ")", "not live")
+        .unit("none").thresholds("green", 1, "red").size(4, 5);
+    d.stat("CockroachDB unavailable ranges", "Ranges without a quorum of live replicas, summed "
+            + "over stores, the most any target sees (CockroachRangesUnavailable above 0). Empty "
+            + "for PostgreSQL.")
+        .q("max(sum by (target) (crdb_store_ranges_unavailable)" + IN_CLUSTER + ")", "unavailable")
+        .unit("none").thresholds("green", 1, "red").size(4, 5);
     d.stat("Timeline changes", "Timeline increases seen on any member within the dashboard's "
             + "time range: each is a promotion.")
         .q("max(changes(pg_timeline_id[$__range])" + IN_CLUSTER + ") or vector(0)", "changes")
