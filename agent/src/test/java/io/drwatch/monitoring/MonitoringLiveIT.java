@@ -328,6 +328,50 @@ class MonitoringLiveIT {
     assertEquals(List.of(), problems);
   }
 
+  /**
+   * The DR overview repeats its row per cluster, so "no data" must not hide behind
+   * {@code $cluster = .*}: each panel is evaluated for cluster main (PostgreSQL) and for cluster
+   * crdb (CockroachDB) on its own. A panel that reads only crdb_* families (beyond the generic
+   * drwatch_target_* ones) is CockroachDB's and skipped for main; one that reads only PostgreSQL
+   * families (pg_*, pgbackrest_*, the cluster view's drwatch_cluster_*) is skipped for crdb; one
+   * that reads both, like the backup age, must answer for both.
+   */
+  @Test
+  @Order(2)
+  void everyOverviewPanelHasDataForEachClusterOfItsFlavor() throws Exception {
+    List<String> problems = new ArrayList<>();
+    int evaluated = 0;
+    for (Query q : Monitoring.dashboardQueries()) {
+      if (!q.dashboard().equals("drwatch-dr-overview") || q.panel().startsWith("$")) {
+        continue;
+      }
+      Set<String> names = new java.util.TreeSet<>(PromQl.metricNames(Monitoring.substitute(q.expr())));
+      names.removeIf(n -> n.startsWith("drwatch_target_"));
+      boolean crdb = names.stream().anyMatch(n -> n.startsWith("crdb_"));
+      boolean postgres = names.stream().anyMatch(n -> !n.startsWith("crdb_"));
+      for (String cluster : List.of("main", "crdb")) {
+        boolean applies = cluster.equals("main") ? postgres || !crdb : crdb || !postgres;
+        String expr = Monitoring.substitute(q.expr().replace("$cluster", cluster));
+        if (!applies || (pgbackrestSkipped != null && readsPgbackrest(expr) && !crdb)) {
+          continue;
+        }
+        evaluated++;
+        Result r = query(expr);
+        for (int retry = 0; retry < 5 && r.error() == null && r.empty(); retry++) {
+          Thread.sleep(1_000);
+          r = query(expr);
+        }
+        if (r.error() != null || r.empty()) {
+          problems.add("overview '" + q.panel() + "' for cluster " + cluster + ": "
+              + (r.error() != null ? r.error() : "no series") + " in " + expr);
+        }
+      }
+    }
+    System.out.println("[monitoring-it] overview queries evaluated per cluster: " + evaluated);
+    assertTrue(evaluated > 20, "evaluated only " + evaluated);
+    assertEquals(List.of(), problems);
+  }
+
   @Test
   @Order(2)
   void everyLiveRuleOrItsSignalReturnsSeriesOnTheHealthyCluster() throws Exception {
