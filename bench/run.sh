@@ -10,6 +10,7 @@
 #   STATEMENTS_SECONDS=300 SCALE_SECONDS=600 LATENCY_SECONDS=60 bench/run.sh   # soak
 #   DRWATCH_JVM="-Xmx64m -XX:+UseSerialGC" PG=16 bench/run.sh
 #   ONLY=scale bench/run.sh                          # only the 50/100-target runs
+#   ONLY=side bench/run.sh                           # only the side-by-side, start-up and one-target runs
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v prometheus-postgres-exporter >/dev/null; then

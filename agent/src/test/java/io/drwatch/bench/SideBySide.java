@@ -62,12 +62,15 @@ public final class SideBySide {
         .standby("standby", PgSandbox.Sync.ASYNC).start();
     try {
       setUpServers();
-      if (!"scale".equals(System.getProperty("bench.only"))) {
+      String only = System.getProperty("bench.only", "");
+      if (!only.equals("scale")) {
         sideBySide();
         startupAndOneTarget();
       }
-      scale(50);
-      scale(100);
+      if (!only.equals("side")) {
+        scale(50);
+        scale(100);
+      }
       System.out.println("\nload average at end: " + loadavg());
     } finally {
       cleanUp();

@@ -35,22 +35,28 @@ public final class PgLocks implements PostgresCollector {
   static final MetricFamily OLDEST_WAIT = gauge("pg_locks_oldest_wait_start_timestamp_seconds",
       "Since when the longest-blocked session has waited (absent when none is blocked).");
 
-  static final String MODES_SQL = """
-      SELECT mode, count(*) FILTER (WHERE granted) AS held, count(*) FILTER (WHERE NOT granted) AS waiting
-      FROM pg_locks GROUP BY mode ORDER BY mode""";
-
-  static String blockedSql(int major) {
+  /**
+   * One statement: the blocked-session summary (one row, always) joined with the lock counts per
+   * mode, so each row carries both; {@code mode} is null only when pg_locks had no rows.
+   */
+  static String sql(int major) {
     String waitStart = major >= 14
         ? "(SELECT min(l.waitstart) FROM pg_locks l WHERE l.pid = w.pid AND NOT l.granted)"
         : "w.query_start";
     return """
         WITH w AS (
           SELECT pid, query_start, pg_blocking_pids(pid) AS blockers
-          FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid())
-        SELECT count(*) FILTER (WHERE cardinality(blockers) > 0) AS blocked,
-               (SELECT count(DISTINCT b) FROM w, unnest(w.blockers) b) AS blocking,
-               extract(epoch FROM min(%s) FILTER (WHERE cardinality(blockers) > 0))::float8 AS oldest_wait
-        FROM w""".formatted(waitStart);
+          FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid()),
+        b AS (
+          SELECT count(*) FILTER (WHERE cardinality(blockers) > 0) AS blocked,
+                 (SELECT count(DISTINCT x) FROM w, unnest(w.blockers) x) AS blocking,
+                 extract(epoch FROM min(%s) FILTER (WHERE cardinality(blockers) > 0))::float8 AS oldest_wait
+          FROM w),
+        m AS (
+          SELECT mode, count(*) FILTER (WHERE granted) AS held, count(*) FILTER (WHERE NOT granted) AS waiting
+          FROM pg_locks GROUP BY mode)
+        SELECT m.mode, m.held, m.waiting, b.blocked, b.blocking, b.oldest_wait
+        FROM b LEFT JOIN m ON true ORDER BY m.mode""".formatted(waitStart);
   }
 
   @Override
@@ -68,7 +74,8 @@ public final class PgLocks implements PostgresCollector {
     if (!server.readsAllStats()) {
       db.warn("other roles' wait events are hidden from this role (grant pg_monitor): blocked sessions are undercounted");
     }
-    return map(db.query(MODES_SQL), db.queryOne(blockedSql(server.majorVersion())).orElseThrow());
+    List<Row> rows = db.query(sql(server.majorVersion()));
+    return map(rows.stream().filter(r -> r.string("mode") != null).toList(), rows.get(0));
   }
 
   static List<Sample> map(List<Row> modes, Row blocked) {

@@ -35,27 +35,28 @@ public final class PgStatActivity implements PostgresCollector {
   static final MetricFamily RESERVED = gauge("pg_activity_reserved_connections",
       "16+: connection slots reserved for pg_use_reserved_connections members (reserved_connections).");
 
-  static final String COUNTS_SQL = """
-      SELECT coalesce(datname, '') AS datname, coalesce(state, '') AS state,
-             coalesce(wait_event_type, '') AS wait_event_type, count(*) AS connections
-      FROM pg_stat_activity
-      WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()
-      GROUP BY 1, 2, 3 ORDER BY 1, 2, 3""";
-
-  static final String OLDEST_SQL = """
-      SELECT coalesce(datname, '') AS datname,
-             extract(epoch FROM min(xact_start))::float8 AS oldest_xact,
-             extract(epoch FROM min(state_change) FILTER (WHERE state IN ('idle in transaction',
-                 'idle in transaction (aborted)')))::float8 AS oldest_idle_xact,
-             extract(epoch FROM min(query_start) FILTER (WHERE state = 'active'))::float8 AS oldest_query
-      FROM pg_stat_activity
-      WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()
-      GROUP BY 1 ORDER BY 1""";
-
-  static String limitsSql(int major) {
-    return "SELECT current_setting('max_connections')::int AS max_connections, "
-        + "current_setting('superuser_reserved_connections')::int AS superuser_reserved"
-        + (major >= 16 ? ", current_setting('reserved_connections')::int AS reserved" : "");
+  /**
+   * One statement, one snapshot of pg_stat_activity: grouping sets give the counts per database,
+   * state and wait event type (level 0), the oldest timestamps per database (level 3) and one
+   * row for the limits (level 7), present even when no client is connected.
+   */
+  static String sql(int major) {
+    return """
+        SELECT grouping(datname, state, wait_event_type) AS level,
+               coalesce(datname, '') AS datname, coalesce(state, '') AS state,
+               coalesce(wait_event_type, '') AS wait_event_type, count(pid) AS connections,
+               extract(epoch FROM min(xact_start))::float8 AS oldest_xact,
+               extract(epoch FROM min(state_change) FILTER (WHERE state IN ('idle in transaction',
+                   'idle in transaction (aborted)')))::float8 AS oldest_idle_xact,
+               extract(epoch FROM min(query_start) FILTER (WHERE state = 'active'))::float8 AS oldest_query,
+               current_setting('max_connections')::int AS max_connections,
+               current_setting('superuser_reserved_connections')::int AS superuser_reserved%s
+        FROM (SELECT datname, state, wait_event_type, pid, xact_start, state_change, query_start
+              FROM pg_stat_activity
+              WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()) a
+        GROUP BY GROUPING SETS ((datname, state, wait_event_type), (datname), ())
+        ORDER BY 1, 2, 3, 4""".formatted(major >= 16
+        ? ",\n               current_setting('reserved_connections')::int AS reserved" : "");
   }
 
   @Override
@@ -75,7 +76,12 @@ public final class PgStatActivity implements PostgresCollector {
       db.warn("other roles' sessions show no state, wait event or times to this role (grant pg_monitor): "
           + "they are counted with an empty state");
     }
-    return map(db.query(COUNTS_SQL), db.query(OLDEST_SQL), db.queryOne(limitsSql(server.majorVersion())).orElseThrow());
+    List<Row> rows = db.query(sql(server.majorVersion()));
+    return map(level(rows, 0), level(rows, 3), level(rows, 7).get(0));
+  }
+
+  private static List<Row> level(List<Row> rows, int level) {
+    return rows.stream().filter(r -> r.lng("level") == level).toList();
   }
 
   static List<Sample> map(List<Row> counts, List<Row> oldest, Row limits) {
