@@ -83,7 +83,7 @@ class PgBackRestIT {
     if (exe == null) {
       System.out.println("SKIPPED PgBackRestIT: pgbackrest is not installed. The build installs the "
           + "Debian package when it runs as root or with passwordless sudo "
-          + "(agent/src/test/sh/ensure-pgbackrest.sh); otherwise: sudo apt-get install pgbackrest");
+          + "(agent/src/test/sh/ensure-packages.sh); otherwise: sudo apt-get install pgbackrest");
     }
     assumeTrue(exe != null, "pgbackrest is not installed (apt-get install pgbackrest)");
     version = PgBackRestRepo.version(exe);

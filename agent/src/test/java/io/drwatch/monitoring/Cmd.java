@@ -20,7 +20,7 @@ final class Cmd {
       p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
     } catch (IOException e) {
       throw new AssertionError(command[0] + " is not installed: apt-get install prometheus "
-          + "prometheus-alertmanager (the build's ensure-promtool.sh does when it may)", e);
+          + "prometheus-alertmanager (the build's ensure-packages.sh does when it may)", e);
     }
     try {
       p.getOutputStream().close();

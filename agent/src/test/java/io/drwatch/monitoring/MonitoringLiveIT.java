@@ -83,7 +83,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * default (-1) a slot has no {@code safe_wal_size}, and the slot-allowance panel and alert have
  * nothing to show by design.
  *
- * <p>With pgBackRest installed (agent/src/test/sh/ensure-pgbackrest.sh) the primary archives to a
+ * <p>With pgBackRest installed (agent/src/test/sh/ensure-packages.sh) the primary archives to a
  * real stanza with one full backup, and the cluster runs the newest PostgreSQL that pgBackRest
  * supports; without it every pgbackrest_* expression is skipped and each skip printed with why.
  * Query health is staged for real (an idle transaction holding a row lock, a session blocked on
@@ -139,7 +139,7 @@ class MonitoringLiveIT {
     String exe = PgBackRestRepo.executable().orElse(null);
     int major = Clusters.defaultMajor();
     if (exe == null) {
-      pgbackrestSkipped = "pgbackrest is not installed (the build's agent/src/test/sh/ensure-pgbackrest.sh "
+      pgbackrestSkipped = "pgbackrest is not installed (the build's agent/src/test/sh/ensure-packages.sh "
           + "installs the Debian package when it runs as root; otherwise: sudo apt-get install pgbackrest)";
       System.out.println("[monitoring-it] SKIPPING every pgbackrest_* panel and rule expression: " + pgbackrestSkipped);
     } else {
@@ -236,7 +236,7 @@ class MonitoringLiveIT {
           .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     } catch (IOException e) {
       throw new AssertionError("prometheus is not installed: apt-get install prometheus "
-          + "(the build's ensure-promtool.sh does when it may)", e);
+          + "(the build's ensure-packages.sh does when it may)", e);
     }
     await("Prometheus ready", Duration.ofSeconds(60), () -> {
       try {
