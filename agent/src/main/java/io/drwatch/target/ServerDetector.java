@@ -10,16 +10,22 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Detects flavor, version, role, timeline and system identifier in two cheap statements (for
- * CockroachDB: version, node id, cluster id and which access to crdb_internal the session has). Runs on
- * every probe, so a promotion, a restart or a reconnect to a different server is noticed within one
- * interval. The timeline comes from the WAL file name on a primary because the checkpoint's
- * timeline lags for seconds to minutes after a promotion.
+ * Detects flavor, version, role, timeline and system identifier (for CockroachDB: version, node id,
+ * cluster id and which access to crdb_internal the session has). Runs on every probe, so a
+ * promotion, a restart or a reconnect to a different server is noticed within one interval. The
+ * timeline comes from the WAL file name on a primary because the checkpoint's timeline lags for
+ * seconds to minutes after a promotion.
+ *
+ * <p>One instance per target: once a target has answered as PostgreSQL (or is configured as
+ * PostgreSQL), each probe is one statement that also carries {@code version()}; the first probe of
+ * an {@code auto} target asks {@code version()} alone first, because the PostgreSQL probe does not
+ * parse on CockroachDB.
  */
 public final class ServerDetector {
 
   static final String PG_PROBE = """
-      SELECT current_setting('server_version_num')::int AS version_num,
+      SELECT version() AS full_version,
+             current_setting('server_version_num')::int AS version_num,
              current_setting('server_version') AS version,
              pg_is_in_recovery() AS in_recovery,
              (pg_control_system()).system_identifier::text AS system_identifier,
@@ -44,8 +50,35 @@ public final class ServerDetector {
    *     {@code allow_unsafe_internals} on the session
    */
   public ServerInfo detect(Db db, Flavor configured, boolean allowUnsafeInternals) throws SQLException {
+    if (configured == Flavor.POSTGRESQL || lastFlavor == Flavor.POSTGRESQL) {
+      try {
+        Row r = db.queryOne(PG_PROBE).orElseThrow();
+        if (!isCockroach(r.string("full_version"))) {
+          return postgres(r);
+        }
+      } catch (SQLException e) {
+        if (!isUnknownToServer(e)) {
+          throw e; // a timeout or a lost connection: asking again would only double the wait
+        }
+        // Not PostgreSQL any more (or not at all): the two-step detection below says what it is.
+      }
+    }
+    ServerInfo found = detectByVersion(db, configured, allowUnsafeInternals);
+    lastFlavor = found.flavor();
+    return found;
+  }
+
+  /** The flavor this target answered as last; decides whether a probe can be one statement. */
+  private volatile Flavor lastFlavor;
+
+  private static boolean isCockroach(String version) {
+    return version != null && version.toLowerCase(Locale.ROOT).contains("cockroachdb");
+  }
+
+  private ServerInfo detectByVersion(Db db, Flavor configured, boolean allowUnsafeInternals)
+      throws SQLException {
     String version = db.queryOne("SELECT version() AS v").orElseThrow().string("v");
-    boolean cockroach = version != null && version.toLowerCase(Locale.ROOT).contains("cockroachdb");
+    boolean cockroach = isCockroach(version);
     Flavor flavor = cockroach ? Flavor.COCKROACHDB : Flavor.POSTGRESQL;
     if (configured != Flavor.AUTO && configured != flavor) {
       throw new SQLException("target is configured as " + configured.label() + " but the server is "
@@ -54,7 +87,10 @@ public final class ServerDetector {
     if (cockroach) {
       return cockroach(db, version, allowUnsafeInternals);
     }
-    Row r = db.queryOne(PG_PROBE).orElseThrow();
+    return postgres(db.queryOne(PG_PROBE).orElseThrow());
+  }
+
+  private static ServerInfo postgres(Row r) {
     Set<String> extensions = new HashSet<>();
     String ext = r.string("extensions");
     if (ext != null && !ext.isEmpty()) {
@@ -135,6 +171,12 @@ public final class ServerDetector {
   static boolean isOn(String value) {
     String v = value.trim().toLowerCase(Locale.ROOT);
     return v.equals("on") || v.equals("true") || v.equals("yes") || v.equals("1");
+  }
+
+  /** Syntax, undefined object, privilege (class 42) or unsupported feature (0A): another server. */
+  private static boolean isUnknownToServer(SQLException e) {
+    String state = e.getSQLState();
+    return state != null && (state.startsWith("42") || state.startsWith("0A"));
   }
 
   private static boolean isConnectionLoss(SQLException e) {

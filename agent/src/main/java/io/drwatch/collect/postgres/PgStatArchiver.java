@@ -42,7 +42,7 @@ public final class PgStatArchiver implements PostgresCollector {
       "WAL written but not yet archived: current write position minus the start of the oldest "
           + "unarchived segment.");
 
-  private static final String STATS_SQL = """
+  private static final String STATS_COLUMNS = """
       SELECT a.archived_count, a.failed_count,
              extract(epoch FROM a.last_archived_time)::float8 AS last_archived_time,
              extract(epoch FROM a.last_failed_time)::float8 AS last_failed_time,
@@ -50,14 +50,20 @@ public final class PgStatArchiver implements PostgresCollector {
              pg_is_in_recovery() AS in_recovery,
              (SELECT setting::bigint FROM pg_settings WHERE name = 'wal_segment_size') AS segment_size,
              CASE WHEN pg_is_in_recovery() THEN NULL
-                  ELSE pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::float8 END AS current_lsn
-      FROM pg_stat_archiver a""";
+                  ELSE pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::float8 END AS current_lsn""";
 
-  private static final String READY_SQL = """
-      SELECT count(*) AS ready_files,
-             min(name) FILTER (WHERE name ~ '^[0-9A-F]{24}\\.ready$') AS oldest_segment,
-             extract(epoch FROM min(modification))::float8 AS oldest_modified
-      FROM pg_ls_archive_statusdir() WHERE name LIKE '%.ready'""";
+  /** Counters and the .ready backlog in one statement; the aggregate always returns one row. */
+  static final String SQL = STATS_COLUMNS + """
+      ,
+             r.ready_files, r.oldest_segment, r.oldest_modified
+      FROM pg_stat_archiver a,
+           (SELECT count(*) AS ready_files,
+                   min(name) FILTER (WHERE name ~ '^[0-9A-F]{24}\\.ready$') AS oldest_segment,
+                   extract(epoch FROM min(modification))::float8 AS oldest_modified
+            FROM pg_ls_archive_statusdir() WHERE name LIKE '%.ready') r""";
+
+  /** Without pg_monitor, pg_ls_archive_statusdir() is denied: the counters alone. */
+  static final String STATS_ONLY_SQL = STATS_COLUMNS + "\nFROM pg_stat_archiver a";
 
   @Override
   public String name() {
@@ -72,10 +78,9 @@ public final class PgStatArchiver implements PostgresCollector {
 
   @Override
   public List<Sample> collect(Db db, ServerInfo server) throws SQLException {
-    Row stats = db.queryOne(STATS_SQL).orElseThrow();
-    Optional<Row> ready = Optional.empty();
     try {
-      ready = db.queryOne(READY_SQL);
+      Row row = db.queryOne(SQL).orElseThrow();
+      return map(row, Optional.of(row));
     } catch (SQLException e) {
       if (!Db.isPermissionDenied(e)) {
         throw e;
@@ -83,7 +88,7 @@ public final class PgStatArchiver implements PostgresCollector {
       db.warn("pg_ls_archive_statusdir() is not allowed for this role (grant pg_monitor): "
           + "no .ready backlog or unarchived bytes");
     }
-    return map(stats, ready);
+    return map(db.queryOne(STATS_ONLY_SQL).orElseThrow(), Optional.empty());
   }
 
   static List<Sample> map(Row stats, Optional<Row> ready) {

@@ -84,13 +84,22 @@ public final class PgStatDatabase implements PostgresCollector {
       "Standby only: queries cancelled by recovery conflicts, by reason (pg_stat_database_conflicts).",
       "database", "reason");
 
-  static String sql(int major) {
+  /**
+   * One statement per round; on a standby it also carries the recovery-conflict counts by reason
+   * (pg_stat_database_conflicts, joined on the database oid), which stay zero on a primary.
+   */
+  static String sql(int major, boolean inRecovery) {
     String sessions = major >= 14
         ? ", d.session_time / 1000 AS session_time, d.active_time / 1000 AS active_time,"
             + " d.idle_in_transaction_time / 1000 AS idle_in_transaction_time, d.sessions,"
             + " d.sessions_abandoned, d.sessions_fatal, d.sessions_killed"
         : "";
     String parallel = major >= 18 ? ", d.parallel_workers_to_launch, d.parallel_workers_launched" : "";
+    String conflicts = inRecovery
+        ? ", c.confl_tablespace, c.confl_lock, c.confl_snapshot, c.confl_bufferpin, c.confl_deadlock"
+            + (major >= 16 ? ", c.confl_active_logicalslot" : "")
+        : "";
+    String conflictsJoin = inRecovery ? " LEFT JOIN pg_stat_database_conflicts c ON c.datid = d.datid" : "";
     return """
         SELECT d.datname, d.numbackends, d.xact_commit, d.xact_rollback, d.blks_read, d.blks_hit,
                d.tup_returned, d.tup_fetched, d.tup_inserted, d.tup_updated, d.tup_deleted,
@@ -98,16 +107,10 @@ public final class PgStatDatabase implements PostgresCollector {
                extract(epoch FROM d.checksum_last_failure)::float8 AS checksum_last_failure,
                d.blk_read_time / 1000 AS blk_read_time, d.blk_write_time / 1000 AS blk_write_time,
                extract(epoch FROM d.stats_reset)::float8 AS stats_reset,
-               age(db.datfrozenxid)::float8 AS xid_age, mxid_age(db.datminmxid)::float8 AS mxid_age%s%s
-        FROM pg_stat_database d JOIN pg_database db ON db.oid = d.datid
+               age(db.datfrozenxid)::float8 AS xid_age, mxid_age(db.datminmxid)::float8 AS mxid_age%s%s%s
+        FROM pg_stat_database d JOIN pg_database db ON db.oid = d.datid%s
         WHERE d.datname IS NOT NULL
-        ORDER BY d.datname""".formatted(sessions, parallel);
-  }
-
-  static String conflictsSql(int major) {
-    return "SELECT datname, confl_tablespace, confl_lock, confl_snapshot, confl_bufferpin, confl_deadlock"
-        + (major >= 16 ? ", confl_active_logicalslot" : "")
-        + " FROM pg_stat_database_conflicts WHERE datname IS NOT NULL ORDER BY datname";
+        ORDER BY d.datname""".formatted(sessions, parallel, conflicts, conflictsJoin);
   }
 
   static final List<String> REASONS = List.of("tablespace", "lock", "snapshot", "bufferpin", "deadlock",
@@ -130,12 +133,10 @@ public final class PgStatDatabase implements PostgresCollector {
 
   @Override
   public List<Sample> collect(Db db, ServerInfo server) throws SQLException {
-    List<Row> rows = db.query(sql(server.majorVersion()));
-    List<Row> conflicts = server.inRecovery() ? db.query(conflictsSql(server.majorVersion())) : List.of();
-    return map(rows, conflicts);
+    return map(db.query(sql(server.majorVersion(), server.inRecovery())));
   }
 
-  static List<Sample> map(List<Row> rows, List<Row> conflicts) {
+  static List<Sample> map(List<Row> rows) {
     Samples out = new Samples();
     for (Row r : rows) {
       String d = r.string("datname");
@@ -175,7 +176,7 @@ public final class PgStatDatabase implements PostgresCollector {
             .add(PARALLEL_LAUNCHED, r.dbl("parallel_workers_launched"), d);
       }
     }
-    for (Row r : conflicts) {
+    for (Row r : rows) {
       String d = r.string("datname");
       for (String reason : REASONS) {
         if (r.has("confl_" + reason)) {

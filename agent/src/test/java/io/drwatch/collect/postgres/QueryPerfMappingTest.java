@@ -36,7 +36,8 @@ class QueryPerfMappingTest {
     return Exposition.withoutAgentFamilies(full);
   }
 
-  static Row database(String name, boolean v14, boolean v18, Long checksumFailures) {
+  /** A pg_stat_database row; {@code extra} adds columns (a standby's conflict counts). */
+  static Row database(String name, boolean v14, boolean v18, Long checksumFailures, Object... extra) {
     List<Object> kv = new java.util.ArrayList<>(List.of("datname", name, "numbackends", 3, "xact_commit", 100L,
         "xact_rollback", 2L, "blks_read", 10L, "blks_hit", 990L, "tup_returned", 5L, "tup_fetched", 4L,
         "tup_inserted", 3L, "tup_updated", 2L, "tup_deleted", 1L, "conflicts", 0L, "temp_files", 1L,
@@ -50,12 +51,13 @@ class QueryPerfMappingTest {
     if (v18) {
       kv.addAll(List.of("parallel_workers_to_launch", 4L, "parallel_workers_launched", 3L));
     }
+    kv.addAll(List.of(extra));
     return row(kv.toArray());
   }
 
   @Test
   void databaseOn13HasNoSessionStatsAndNoChecksumsWhenOff() throws Exception {
-    String text = expose("database", PgStatDatabase.map(List.of(database("app", false, false, null)), List.of()));
+    String text = expose("database", PgStatDatabase.map(List.of(database("app", false, false, null))));
     assertFalse(text.contains("pg_database_sessions"), text);
     assertFalse(text.contains("pg_database_checksum"), text);
     assertFalse(text.contains("pg_database_conflicts_by_reason"), text);
@@ -71,9 +73,9 @@ class QueryPerfMappingTest {
 
   @Test
   void database18WithChecksumsAndStandbyConflicts() throws Exception {
-    Row conflicts = row("datname", "app", "confl_tablespace", 0L, "confl_lock", 1L, "confl_snapshot", 2L,
+    Row standby = database("app", true, true, 0L, "confl_tablespace", 0L, "confl_lock", 1L, "confl_snapshot", 2L,
         "confl_bufferpin", 0L, "confl_deadlock", 0L, "confl_active_logicalslot", 0L);
-    String text = expose("database", PgStatDatabase.map(List.of(database("app", true, true, 0L)), List.of(conflicts)));
+    String text = expose("database", PgStatDatabase.map(List.of(standby)));
     assertEquals("""
         # TYPE pg_database_checksum_failures_total counter
         pg_database_checksum_failures_total{database="app",target="pg-a"} 0.0
