@@ -194,6 +194,8 @@ public final class SideBySide {
       drwatch.awaitReady();
       double startup = (System.nanoTime() - t0) / 1e9;
       double maxAge = 0;
+      double maxLate = 0; // age beyond the collector's own interval: a round that did not finish in time
+      java.util.Map<String, Double> intervals = intervals(Duration.ofSeconds(15));
       double maxDuration = 0;
       double maxTargetSum = 0;
       long failures = 0;
@@ -216,7 +218,10 @@ public final class SideBySide {
         java.util.Map<String, Double> perTarget = new java.util.HashMap<>();
         for (String line : body.split("\n")) {
           if (line.startsWith("drwatch_collector_last_success_timestamp_seconds{")) {
-            maxAge = Math.max(maxAge, now - value(line));
+            double age = now - value(line);
+            maxAge = Math.max(maxAge, age);
+            String collector = line.replaceFirst(".*collector=\"([^\"]*)\".*", "$1");
+            maxLate = Math.max(maxLate, age - intervals.getOrDefault(collector, 15.0));
           } else if (line.startsWith("drwatch_collector_duration_seconds{")) {
             maxDuration = Math.max(maxDuration, value(line));
             String target = line.replaceFirst(".*target=\"([^\"]*)\".*", "$1");
@@ -234,9 +239,9 @@ public final class SideBySide {
           + "pinned to core 0, %d s%n", n, scaleFor.toSeconds());
       System.out.printf(Locale.ROOT, "polling scrapes (1 per s, 30 s timeout): %d timed out, slowest %.2f s%n",
           timeouts, slowest);
-      System.out.println("| start → /readyz s | max sample age s | max collector s | max per-target sum s | failed collector scrapes | /metrics bytes (plain) | gzip bytes | p50 / p99 ms (10 scrapers) | RSS MiB | RSS KiB per target |");
-      System.out.println("|---|---|---|---|---|---|---|---|---|---|");
-      System.out.printf(Locale.ROOT, "| %.2f | %.1f | %.3f | %.3f | %d | %d | %.0f | %.2f / %.2f | %.1f | %.0f |%n", startup, maxAge,
+      System.out.println("| start → /readyz s | max sample age s | max age beyond own interval s | max collector s | max per-target sum s | failed collector scrapes | /metrics bytes (plain) | gzip bytes | p50 / p99 ms (10 scrapers) | RSS MiB | RSS KiB per target |");
+      System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+      System.out.printf(Locale.ROOT, "| %.2f | %.1f | %.1f | %.3f | %.3f | %d | %d | %.0f | %.2f / %.2f | %.1f | %.0f |%n", startup, maxAge, maxLate,
           maxDuration, maxTargetSum, failures, body.getBytes().length, lat[2], lat[0], lat[1], drwatch.rssKiB() / 1024.0,
           drwatch.rssKiB() / (double) n);
     }
@@ -247,6 +252,16 @@ public final class SideBySide {
     t.setDaemon(true);
     t.start();
     return t;
+  }
+
+  /** Each built-in collector's effective interval in seconds for a target interval: never faster than its own default. */
+  static java.util.Map<String, Double> intervals(Duration target) {
+    java.util.Map<String, Double> out = new java.util.HashMap<>();
+    for (io.drwatch.collect.CollectorRegistry.Entry e : io.drwatch.collect.CollectorRegistry.builtIn().entries()) {
+      Duration own = e.collector().defaultInterval();
+      out.put(e.collector().name(), (own != null && own.compareTo(target) > 0 ? own : target).toMillis() / 1000.0);
+    }
+    return out;
   }
 
   static double value(String line) {

@@ -103,7 +103,8 @@ class ExpositionCacheTest {
 
   @Test
   void coalescedSnapshotsRebuildAtMostOncePerInterval() throws Exception {
-    ExpositionCache coalesced = new ExpositionCache(new CacheSnapshots(cache, clock).coalescing(Duration.ofSeconds(1)));
+    ExpositionCache coalesced = new ExpositionCache(
+        new CacheSnapshots(cache, clock).coalescing(Duration.ofSeconds(1)).timedBy(() -> 0L));
     put(100);
     coalesced.body(null, false);
     put(200);
@@ -112,6 +113,25 @@ class ExpositionCacheTest {
     clock.advance(Duration.ofSeconds(1));
     assertTrue(text(coalesced.body(null, false)).contains("} 200.0"), "and shows once the interval is over");
     assertEquals(2, coalesced.renders());
+    clock.advance(Duration.ofSeconds(46));
+    assertFalse(text(coalesced.body(null, false)).contains("test_lag_bytes{"), "staleness is not delayed");
+  }
+
+  @Test
+  void aSlowRebuildWidensTheGapToThreeTimesItsDuration() throws Exception {
+    java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
+    // a rebuild reads this clock before and after: each seems to take 500 ms
+    CacheSnapshots snapshots = new CacheSnapshots(cache, clock).coalescing(Duration.ofSeconds(1))
+        .timedBy(() -> nanos.getAndAdd(Duration.ofMillis(500).toNanos()));
+    ExpositionCache coalesced = new ExpositionCache(snapshots);
+    put(100);
+    coalesced.body(null, false);
+    assertEquals(Duration.ofMillis(1500), snapshots.rebuildGap());
+    put(200);
+    clock.advance(Duration.ofMillis(1200));
+    assertTrue(text(coalesced.body(null, false)).contains("} 100.0"), "1.2 s after a 500 ms rebuild: still waits");
+    clock.advance(Duration.ofMillis(300));
+    assertTrue(text(coalesced.body(null, false)).contains("} 200.0"), "and shows 1.5 s after it");
     clock.advance(Duration.ofSeconds(46));
     assertFalse(text(coalesced.body(null, false)).contains("test_lag_bytes{"), "staleness is not delayed");
   }
