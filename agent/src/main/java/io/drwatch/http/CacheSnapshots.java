@@ -42,6 +42,8 @@ import org.slf4j.LoggerFactory;
 public final class CacheSnapshots implements MultiCollector {
 
   private static final Logger LOG = LoggerFactory.getLogger(CacheSnapshots.class);
+  /** With coalescing on, the next rebuild for a cache change waits at least this times the last one's duration. */
+  static final int REBUILD_COST_FACTOR = 3;
 
   private final SampleCache cache;
   private final Clock clock;
@@ -53,8 +55,6 @@ public final class CacheSnapshots implements MultiCollector {
   private Instant rebuildBy = Instant.MIN;
   private Instant rebuiltAt = Instant.MIN;
   private Duration minRebuildInterval = Duration.ZERO;
-  /** How long the last rebuild took; with coalescing on, the next waits at least that times this. */
-  static final int REBUILD_COST_FACTOR = 3;
   private Duration lastBuildTook = Duration.ZERO;
   private LongSupplier nanoTime = System::nanoTime;
 

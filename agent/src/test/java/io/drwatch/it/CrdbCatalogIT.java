@@ -408,4 +408,16 @@ class CrdbCatalogIT {
       w.cache().view().results().forEach(r -> assertTrue(r.success(), r.collector() + ": " + r.error()));
     }
   }
+
+  @Test
+  void aTargetConfiguredAsPostgresqlThatAnswersAsCockroachIsDownAndSaysSo() {
+    // The one-statement PostgreSQL probe runs first for such a target; its version() gives it away.
+    try (Watch w = new Watch(config(target(catalog, Layout.V25_4, "pg-by-config", "flavor = postgresql")))) {
+      w.round();
+      TargetStatus status = w.cache().view().targets().get(0);
+      assertFalse(status.up(), "a CockroachDB server is not a PostgreSQL target");
+      assertTrue(status.lastError().contains("configured as postgresql but the server is cockroachdb"),
+          status.lastError());
+    }
+  }
 }
