@@ -113,6 +113,9 @@ public final class PgStatStatements implements PostgresCollector {
   private final TopN<Key> tracker = new TopN<>(COLUMNS.length, 0);
   private final Map<Long, String> texts = new HashMap<>();
   private String identity;
+  /** Schema and version of the extension as the last sample saw them; null before the first. */
+  private String lastSchema;
+  private int lastVersion;
   private int runsSincePrune;
   private final Map<Long, String> databases = new HashMap<>();
   private final Map<Long, String> roles = new HashMap<>();
@@ -227,6 +230,17 @@ public final class PgStatStatements implements PostgresCollector {
   static final String DATABASES_SQL = "SELECT oid::int8 AS oid, datname FROM pg_database";
   static final String ROLES_SQL = "SELECT oid::int8 AS oid, rolname FROM pg_roles";
 
+  /**
+   * The extension check and pg_stat_statements_info (1.9+) in one statement, for a run that knows
+   * the schema from the run before. Fails with class 42 when the extension was dropped or moved
+   * since; the run then asks the two apart.
+   */
+  static String extensionWithInfoSql(String schema) {
+    return "SELECT e.extversion, n.nspname, i.dealloc, extract(epoch FROM i.stats_reset)::float8 AS stats_reset"
+        + " FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace, "
+        + quoteIdent(schema) + ".pg_stat_statements_info i WHERE e.extname = 'pg_stat_statements'";
+  }
+
   static String infoSql(String schema) {
     return "SELECT dealloc, extract(epoch FROM stats_reset)::float8 AS stats_reset FROM "
         + quoteIdent(schema) + ".pg_stat_statements_info";
@@ -239,8 +253,13 @@ public final class PgStatStatements implements PostgresCollector {
 
   @Override
   public List<Sample> collect(Db db, ServerInfo server) throws SQLException {
-    Optional<Row> ext = db.queryOne(EXTENSION_SQL);
+    Optional<Row> ext = extensionWithInfo(db);
+    Row info = ext.orElse(null);
     if (ext.isEmpty()) {
+      ext = db.queryOne(EXTENSION_SQL);
+    }
+    if (ext.isEmpty()) {
+      lastSchema = null;
       db.warn("pg_stat_statements is not installed in the connected database: run CREATE EXTENSION "
           + "pg_stat_statements there (the module must be in shared_preload_libraries); no statement metrics");
       return List.of();
@@ -264,9 +283,10 @@ public final class PgStatStatements implements PostgresCollector {
           + "hidden): grant pg_monitor; only its own statements are reported");
     }
     try {
-      return sample(db, schema, version);
+      return sample(db, schema, version, info);
     } catch (SQLException e) {
       if ("55000".equals(e.getSQLState())) {
+        lastSchema = null;
         db.warn("pg_stat_statements is installed but not loaded: add it to shared_preload_libraries "
             + "and restart; no statement metrics");
         return List.of();
@@ -275,11 +295,29 @@ public final class PgStatStatements implements PostgresCollector {
     }
   }
 
-  private List<Sample> sample(Db db, String schema, int version) throws SQLException {
+  /** One statement instead of two once a run has seen pg_stat_statements 1.9+ in its schema. */
+  private Optional<Row> extensionWithInfo(Db db) throws SQLException {
+    if (lastSchema == null || lastVersion < 109) {
+      return Optional.empty();
+    }
+    try {
+      return db.queryOne(extensionWithInfoSql(lastSchema));
+    } catch (SQLException e) {
+      String state = e.getSQLState();
+      if (state == null || !(state.startsWith("42") || state.equals("55000"))) {
+        throw e;
+      }
+      return Optional.empty(); // dropped, moved or no longer loaded: the two statements say which
+    }
+  }
+
+  private List<Sample> sample(Db db, String schema, int version, Row knownInfo) throws SQLException {
+    lastSchema = schema;
+    lastVersion = version;
     Double dealloc = null;
     Double statsReset = null;
     if (version >= 109) {
-      Row info = db.queryOne(infoSql(schema)).orElseThrow();
+      Row info = knownInfo != null ? knownInfo : db.queryOne(infoSql(schema)).orElseThrow();
       dealloc = info.dbl("dealloc");
       statsReset = info.dbl("stats_reset");
     }
