@@ -39,6 +39,9 @@ public final class ServerDetector {
                OR pg_has_role(current_user, 'pg_read_all_stats', 'USAGE') AS reads_all_stats,
              (SELECT string_agg(extname, ',') FROM pg_extension) AS extensions""";
 
+  /** The flavor this target answered as last; decides whether a probe can be one statement. */
+  private volatile Flavor lastFlavor;
+
   /** Detects a target that has not opted in to CockroachDB's unsafe internals. */
   public ServerInfo detect(Db db, Flavor configured) throws SQLException {
     return detect(db, configured, false);
@@ -67,9 +70,6 @@ public final class ServerDetector {
     lastFlavor = found.flavor();
     return found;
   }
-
-  /** The flavor this target answered as last; decides whether a probe can be one statement. */
-  private volatile Flavor lastFlavor;
 
   private static boolean isCockroach(String version) {
     return version != null && version.toLowerCase(Locale.ROOT).contains("cockroachdb");

@@ -1,5 +1,9 @@
 package io.drwatch.bench;
 
+import io.drwatch.collect.CollectorRegistry;
+import io.drwatch.config.AgentConfig;
+import io.drwatch.config.ConfigLoader;
+import io.drwatch.sample.Schedule;
 import io.drwatch.sandbox.PgNode;
 import io.drwatch.sandbox.PgSandbox;
 import java.io.IOException;
@@ -254,12 +258,14 @@ public final class SideBySide {
     return t;
   }
 
-  /** Each built-in collector's effective interval in seconds for a target interval: never faster than its own default. */
+  /** Each built-in collector's effective interval in seconds on a target sampled every {@code target}. */
   static java.util.Map<String, Double> intervals(Duration target) {
+    AgentConfig config = new ConfigLoader(CollectorRegistry.builtIn(), System::getenv).loadString(
+        "drwatch { defaults { interval = " + target.toSeconds() + "s }, targets = [ { name = t, "
+            + "url = \"jdbc:postgresql://127.0.0.1/postgres\", user = u, no-password = true } ] }", "bench");
     java.util.Map<String, Double> out = new java.util.HashMap<>();
-    for (io.drwatch.collect.CollectorRegistry.Entry e : io.drwatch.collect.CollectorRegistry.builtIn().entries()) {
-      Duration own = e.collector().defaultInterval();
-      out.put(e.collector().name(), (own != null && own.compareTo(target) > 0 ? own : target).toMillis() / 1000.0);
+    for (Schedule s : Schedule.forTarget(config.targets().get(0), config.defaults(), CollectorRegistry.builtIn())) {
+      out.put(s.collector().name(), s.interval().toMillis() / 1000.0);
     }
     return out;
   }
