@@ -43,7 +43,7 @@ class TarballTest {
     String tarball = System.getProperty("drwatch.tarball");
     if (tarball == null) {
       System.out.println("[packaging] TarballTest skipped: it runs after `package`, in the surefire execution"
-          + " `packaging` (./mvnw -o verify -Dtest=TarballTest -Dsurefire.failIfNoSpecifiedTests=false)");
+          + " `packaging` (./mvnw -o verify -Dtest=TarballTest -Dit.test=none -Dsurefire.failIfNoSpecifiedTests=false)");
     }
     Assumptions.assumeTrue(tarball != null, "runs after package (surefire execution `packaging`)");
     assertTrue(Files.isRegularFile(Path.of(tarball)), tarball + " was not built");
