@@ -1,29 +1,29 @@
 package io.drwatch.collect;
 
-import io.drwatch.collect.cockroach.CrdbClusterSettings;
-import io.drwatch.collect.cockroach.CrdbGossipLiveness;
+import io.drwatch.collect.cockroach.CrdbSettings;
+import io.drwatch.collect.cockroach.CrdbLiveness;
 import io.drwatch.collect.cockroach.CrdbJobs;
-import io.drwatch.collect.cockroach.CrdbKvNodeStatus;
-import io.drwatch.collect.cockroach.CrdbKvStoreStatus;
-import io.drwatch.collect.cockroach.CrdbScheduledJobs;
-import io.drwatch.collect.cockroach.CrdbSessionVariables;
-import io.drwatch.collect.cockroach.CrdbStatementStatistics;
-import io.drwatch.collect.backup.PgBackRestInfo;
-import io.drwatch.collect.postgres.PgDrSettings;
+import io.drwatch.collect.cockroach.CrdbNodes;
+import io.drwatch.collect.cockroach.CrdbStores;
+import io.drwatch.collect.cockroach.CrdbSchedules;
+import io.drwatch.collect.cockroach.CrdbSession;
+import io.drwatch.collect.cockroach.CrdbStatements;
+import io.drwatch.collect.backup.Pgbackrest;
+import io.drwatch.collect.postgres.PgSettings;
 import io.drwatch.collect.postgres.PgHeartbeat;
 import io.drwatch.collect.postgres.PgDatabaseSize;
 import io.drwatch.collect.postgres.PgLocks;
 import io.drwatch.collect.postgres.PgReplicationSlots;
 import io.drwatch.collect.postgres.PgStandby;
-import io.drwatch.collect.postgres.PgStatActivity;
-import io.drwatch.collect.postgres.PgStatArchiver;
-import io.drwatch.collect.postgres.PgStatBgwriter;
-import io.drwatch.collect.postgres.PgStatCheckpointer;
-import io.drwatch.collect.postgres.PgStatDatabase;
-import io.drwatch.collect.postgres.PgStatIo;
-import io.drwatch.collect.postgres.PgStatReplication;
-import io.drwatch.collect.postgres.PgStatStatements;
-import io.drwatch.collect.postgres.PgStatUserTables;
+import io.drwatch.collect.postgres.PgActivity;
+import io.drwatch.collect.postgres.PgArchiver;
+import io.drwatch.collect.postgres.PgBgwriter;
+import io.drwatch.collect.postgres.PgCheckpointer;
+import io.drwatch.collect.postgres.PgDatabase;
+import io.drwatch.collect.postgres.PgIo;
+import io.drwatch.collect.postgres.PgReplication;
+import io.drwatch.collect.postgres.PgStatements;
+import io.drwatch.collect.postgres.PgTables;
 import io.drwatch.collect.postgres.PgSyncReplication;
 import io.drwatch.collect.postgres.PgWal;
 import java.util.LinkedHashMap;
@@ -52,32 +52,32 @@ public final class CollectorRegistry {
 
   public static CollectorRegistry builtIn() {
     return new CollectorRegistry(List.of(
-        new Entry(new PgStatReplication(), true),
+        new Entry(new PgReplication(), true),
         new Entry(new PgSyncReplication(), true),
         new Entry(new PgReplicationSlots(), true),
         new Entry(new PgStandby(), true),
         new Entry(new PgWal(), true),
-        new Entry(new PgStatArchiver(), true),
-        new Entry(new PgDrSettings(), true),
-        new Entry(new CrdbSessionVariables(), true),
-        new Entry(new CrdbGossipLiveness(), true),
-        new Entry(new CrdbKvNodeStatus(), true),
-        new Entry(new CrdbKvStoreStatus(), true),
-        new Entry(new CrdbStatementStatistics(), true),
+        new Entry(new PgArchiver(), true),
+        new Entry(new PgSettings(), true),
+        new Entry(new CrdbSession(), true),
+        new Entry(new CrdbLiveness(), true),
+        new Entry(new CrdbNodes(), true),
+        new Entry(new CrdbStores(), true),
+        new Entry(new CrdbStatements(), true),
         new Entry(new CrdbJobs(), true),
-        new Entry(new CrdbScheduledJobs(), true),
-        new Entry(new CrdbClusterSettings(), true),
+        new Entry(new CrdbSchedules(), true),
+        new Entry(new CrdbSettings(), true),
         new Entry(new PgHeartbeat(), false),
-        new Entry(new PgBackRestInfo(), false),
-        new Entry(new PgStatStatements(), true),
-        new Entry(new PgStatDatabase(), true),
+        new Entry(new Pgbackrest(), false),
+        new Entry(new PgStatements(), true),
+        new Entry(new PgDatabase(), true),
         new Entry(new PgDatabaseSize(), true),
-        new Entry(new PgStatActivity(), true),
+        new Entry(new PgActivity(), true),
         new Entry(new PgLocks(), true),
-        new Entry(new PgStatUserTables(), true),
-        new Entry(new PgStatBgwriter(), true),
-        new Entry(new PgStatCheckpointer(), true),
-        new Entry(new PgStatIo(), true)));
+        new Entry(new PgTables(), true),
+        new Entry(new PgBgwriter(), true),
+        new Entry(new PgCheckpointer(), true),
+        new Entry(new PgIo(), true)));
   }
 
   /** A registry of exactly these collectors (tests; collectors defined in config). */

@@ -2,7 +2,7 @@ package io.drwatch.bench;
 
 import io.drwatch.collect.Db;
 import io.drwatch.collect.Sample;
-import io.drwatch.collect.postgres.PgStatStatements;
+import io.drwatch.collect.postgres.PgStatements;
 import io.drwatch.sandbox.PgSandbox;
 import io.drwatch.target.Flavor;
 import io.drwatch.target.ServerDetector;
@@ -69,8 +69,8 @@ public class StatementsBenchmark {
   Statement workloadStatement;
   Db db;
   ServerInfo server;
-  PgStatStatements warm;
-  PgStatStatements fresh;
+  PgStatements warm;
+  PgStatements fresh;
   int cursor;
   final java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
   long cpuNanos;
@@ -98,7 +98,7 @@ public class StatementsBenchmark {
     monitor = DriverManager.getConnection(pg.primary().jdbcUrl(), PgSandbox.MONITOR_ROLE, "");
     db = new Db(monitor, Duration.ofSeconds(30));
     server = new ServerDetector().detect(db, Flavor.AUTO);
-    warm = new PgStatStatements(new PgStatStatements.Options(TOP_N, true, 200));
+    warm = new PgStatements(new PgStatements.Options(TOP_N, true, 200));
     List<Sample> first = warm.collect(db, server);
     try (Statement st = monitor.createStatement();
         ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_stat_statements")) {
@@ -134,7 +134,7 @@ public class StatementsBenchmark {
       runStatement(cursor);
       cursor = (cursor + 7919) % (TABLES * COLUMNS * COLUMNS);
     }
-    fresh = new PgStatStatements(new PgStatStatements.Options(TOP_N, true, 200));
+    fresh = new PgStatements(new PgStatements.Options(TOP_N, true, 200));
   }
 
   @Benchmark
@@ -148,7 +148,7 @@ public class StatementsBenchmark {
   }
 
   /** One sample, with the benchmark thread's CPU time (the client side of the wall time). */
-  private List<Sample> timed(PgStatStatements c) throws SQLException {
+  private List<Sample> timed(PgStatements c) throws SQLException {
     long t0 = cpu.getCurrentThreadCpuTime();
     List<Sample> out = c.collect(db, server);
     cpuNanos += cpu.getCurrentThreadCpuTime() - t0;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.drwatch.collect.CollectorRegistry;
-import io.drwatch.collect.cockroach.CrdbStatementStatistics;
+import io.drwatch.collect.cockroach.CrdbStatements;
 import io.drwatch.sample.Schedule;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -81,9 +81,9 @@ class CockroachConfigTest {
             + " { name = b, host = b, user = u, no-password = true } ] }", "two.conf");
     var registry = CollectorRegistry.builtIn();
     var a = Schedule.forTarget(c.targets().get(0), c.defaults(), registry).stream()
-        .filter(s -> s.collector() instanceof CrdbStatementStatistics).findFirst().orElseThrow().collector();
+        .filter(s -> s.collector() instanceof CrdbStatements).findFirst().orElseThrow().collector();
     var b = Schedule.forTarget(c.targets().get(1), c.defaults(), registry).stream()
-        .filter(s -> s.collector() instanceof CrdbStatementStatistics).findFirst().orElseThrow().collector();
+        .filter(s -> s.collector() instanceof CrdbStatements).findFirst().orElseThrow().collector();
     assertFalse(a == b);
     var liveA = Schedule.forTarget(c.targets().get(0), c.defaults(), registry).stream()
         .filter(s -> s.collector().name().equals("crdb_liveness")).findFirst().orElseThrow().collector();
@@ -98,7 +98,7 @@ class CockroachConfigTest {
     TargetSettings crdb = c.targets().stream().filter(t -> t.name().equals("crdb-1")).findFirst().orElseThrow();
     assertEquals(io.drwatch.target.Flavor.COCKROACHDB, crdb.flavor());
     assertFalse(crdb.allowUnsafeInternals(), "the example keeps the default, least privilege");
-    assertTrue(crdb.collectors().get("crdb_statements").configured() instanceof CrdbStatementStatistics);
+    assertTrue(crdb.collectors().get("crdb_statements").configured() instanceof CrdbStatements);
   }
 
   @Test

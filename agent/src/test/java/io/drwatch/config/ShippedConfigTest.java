@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.drwatch.collect.Collector;
 import io.drwatch.collect.CollectorRegistry;
-import io.drwatch.collect.postgres.PgStatStatements;
-import io.drwatch.collect.postgres.PgStatUserTables;
+import io.drwatch.collect.postgres.PgStatements;
+import io.drwatch.collect.postgres.PgTables;
 import io.drwatch.sample.Schedule;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,8 +34,8 @@ class ShippedConfigTest {
         .load(repoFile("config/drwatch.full.conf"));
     List<Schedule> s = Schedule.forTarget(c.targets().get(0), c.defaults(), registry);
     Collector statements = find(s, "statements").collector();
-    assertEquals(new PgStatStatements.Options(20, true, 200), ((PgStatStatements) statements).options());
-    assertEquals(10, ((PgStatUserTables) find(s, "tables").collector()).topN());
+    assertEquals(new PgStatements.Options(20, true, 200), ((PgStatements) statements).options());
+    assertEquals(10, ((PgTables) find(s, "tables").collector()).topN());
     assertEquals(Duration.ofMinutes(5), find(s, "database_size").interval());
     assertEquals(Duration.ofSeconds(30), find(s, "statements").interval());
     assertTrue(s.stream().anyMatch(x -> x.collector().name().equals("io")), "io is on by default");

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.drwatch.Agent;
 import io.drwatch.collect.CollectorRegistry;
 import io.drwatch.collect.Db;
-import io.drwatch.collect.cockroach.CrdbKvStoreStatus;
+import io.drwatch.collect.cockroach.CrdbStores;
 import io.drwatch.config.AgentConfig;
 import io.drwatch.config.ConfigLoader;
 import io.drwatch.fixture.CrdbCatalog;
@@ -133,7 +133,7 @@ class CrdbGateIT {
       assertEquals("off", db.queryOne("SELECT current_setting('allow_unsafe_internals') AS v").orElseThrow().string("v"));
       ServerInfo unaware = new ServerInfo(Flavor.COCKROACHDB, 260100, "26.1.0", false, null, null, null, true,
           Set.of(), new CockroachInfo("v26.1.0", 1L, null, CockroachInfo.InternalsAccess.NOT_GATED, false));
-      SQLException e = assertThrows(SQLException.class, () -> new CrdbKvStoreStatus().collect(db, unaware));
+      SQLException e = assertThrows(SQLException.class, () -> new CrdbStores().collect(db, unaware));
       assertEquals("42501", e.getSQLState());
       assertTrue(e.getMessage().startsWith("crdb_internal.kv_store_status is not allowed: ERROR: Access to "
           + "crdb_internal and system is restricted.") && e.getMessage().contains("CockroachDB v26.1.0 access gate")
@@ -141,7 +141,7 @@ class CrdbGateIT {
       // What the opt-in does on a session:
       assertEquals("on", db.queryOne("SELECT set_config('allow_unsafe_internals', 'on', false) AS v").orElseThrow()
           .string("v"));
-      assertEquals(5, new CrdbKvStoreStatus().collect(db, unaware).stream()
+      assertEquals(5, new CrdbStores().collect(db, unaware).stream()
           .filter(s -> s.family().name().equals("crdb_store_replicas")).count());
     }
   }

@@ -36,7 +36,7 @@ class PgBackRestOptionsTest {
   }
 
   private PgBackRestOptions options(String pgbackrestBlock) {
-    return ((PgBackRestInfo) schedule("pgbackrest { enabled = true, " + pgbackrestBlock + " }")
+    return ((Pgbackrest) schedule("pgbackrest { enabled = true, " + pgbackrestBlock + " }")
         .orElseThrow().collector()).options();
   }
 
@@ -57,7 +57,7 @@ class PgBackRestOptionsTest {
     Schedule s = schedule("pgbackrest { enabled = true }").orElseThrow();
     assertEquals(Duration.ofMinutes(1), s.interval());
     assertEquals(Duration.ofSeconds(5), s.timeout());
-    assertEquals(PgBackRestOptions.DEFAULTS, ((PgBackRestInfo) s.collector()).options());
+    assertEquals(PgBackRestOptions.DEFAULTS, ((Pgbackrest) s.collector()).options());
     Schedule slow = schedule("pgbackrest { enabled = true, interval = 10m, timeout = 2m, stanza = main }").orElseThrow();
     assertEquals(Duration.ofMinutes(10), slow.interval());
     assertEquals(Duration.ofMinutes(2), slow.timeout());
@@ -65,7 +65,7 @@ class PgBackRestOptionsTest {
 
   @Test
   void theCommandLineAlwaysEndsInInfoWithJsonOnStdout() {
-    PgBackRestInfo c = new PgBackRestInfo(options(
+    Pgbackrest c = new Pgbackrest(options(
         "command = [sudo, -n, -u, postgres, /usr/bin/pgbackrest], config = /etc/pgbackrest/pgbackrest.conf, "
             + "stanzas = [main, reporting], args = [\"--repo=1\"]"));
     assertEquals(List.of("main", "reporting"), c.options().stanzas());
@@ -73,7 +73,7 @@ class PgBackRestOptionsTest {
         "--stanza=main", "--output=json", "--log-level-console=warn", "--log-level-stderr=warn", "--repo=1", "info"),
         c.commandLine("main"));
     assertEquals(List.of("pgbackrest", "--output=json", "--log-level-console=warn", "--log-level-stderr=warn", "info"),
-        new PgBackRestInfo().commandLine(null));
+        new Pgbackrest().commandLine(null));
     assertEquals(List.of("/opt/pgbackrest/bin/pgbackrest"), options("command = /opt/pgbackrest/bin/pgbackrest").command());
   }
 

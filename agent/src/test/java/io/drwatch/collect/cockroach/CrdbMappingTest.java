@@ -69,8 +69,8 @@ class CrdbMappingTest {
         crdb_liveness_nodes{status="draining",target="crdb-1"} 1.0
         crdb_liveness_nodes{status="live",target="crdb-1"} 1.0
         crdb_liveness_nodes{status="suspect",target="crdb-1"} 1.0
-        """, Exposition.only(expose("crdb_liveness", CrdbGossipLiveness.map(rows, 300)), "crdb_liveness_nodes"));
-    String node4 = Exposition.only(expose("crdb_liveness", CrdbGossipLiveness.map(rows.subList(3, 4), 300)), "crdb_");
+        """, Exposition.only(expose("crdb_liveness", CrdbLiveness.map(rows, 300)), "crdb_liveness_nodes"));
+    String node4 = Exposition.only(expose("crdb_liveness", CrdbLiveness.map(rows.subList(3, 4), 300)), "crdb_");
     assertEquals("""
         # TYPE crdb_liveness_nodes gauge
         crdb_liveness_nodes{status="dead",target="crdb-1"} 0.0
@@ -99,7 +99,7 @@ class CrdbMappingTest {
         crdb_node_replicas{node_id="4",target="crdb-1"} 37.0
         """, node4);
     // a longer server.time_until_store_dead turns the dead node into a suspect one
-    String longer = Exposition.only(expose("crdb_liveness", CrdbGossipLiveness.map(rows, 900)), "crdb_liveness_nodes");
+    String longer = Exposition.only(expose("crdb_liveness", CrdbLiveness.map(rows, 900)), "crdb_liveness_nodes");
     assertTrue(longer.contains("crdb_liveness_nodes{status=\"dead\",target=\"crdb-1\"} 0.0")
         && longer.contains("crdb_liveness_nodes{status=\"suspect\",target=\"crdb-1\"} 2.0"), longer);
   }
@@ -108,7 +108,7 @@ class CrdbMappingTest {
   void kvLivenessRowsHaveNoReplicaOrUpdateColumns() throws Exception {
     Row kv = row("node_id", 3L, "epoch", 5L, "expiration", hlc(T - 10), "draining", false, "membership", "ACTIVE",
         "now", T);
-    String text = expose("crdb_liveness", CrdbGossipLiveness.map(List.of(kv), 300));
+    String text = expose("crdb_liveness", CrdbLiveness.map(List.of(kv), 300));
     assertTrue(text.contains("crdb_node_live{node_id=\"3\",target=\"crdb-1\"} 0.0"), text);
     assertTrue(text.contains("crdb_node_membership{membership=\"active\",node_id=\"3\",target=\"crdb-1\"} 1.0"), text);
     assertTrue(!text.contains("crdb_node_replicas") && !text.contains("crdb_node_liveness_updated"), text);
@@ -141,7 +141,7 @@ class CrdbMappingTest {
         crdb_store_replicate_queue_purgatory{node_id="1",store_id="1",target="crdb-1"} 0.0
         # TYPE crdb_store_used_bytes gauge
         crdb_store_used_bytes{node_id="1",store_id="1",target="crdb-1"} 400.0
-        """, expose("crdb_stores", CrdbKvStoreStatus.map(List.of(s1))));
+        """, expose("crdb_stores", CrdbStores.map(List.of(s1))));
   }
 
   @Test
@@ -157,7 +157,7 @@ class CrdbMappingTest {
         crdb_node_started_timestamp_seconds{node_id="5",target="crdb-1"} 1.74170384E9
         # TYPE crdb_node_status_updated_timestamp_seconds gauge
         crdb_node_status_updated_timestamp_seconds{node_id="5",target="crdb-1"} 1.741790236E9
-        """, expose("crdb_nodes", CrdbKvNodeStatus.map(List.of(n))));
+        """, expose("crdb_nodes", CrdbNodes.map(List.of(n))));
   }
 
   @Test
@@ -201,7 +201,7 @@ class CrdbMappingTest {
     List<Row> jobs = List.of(
         row("schedule_id", 1L, "last_success", h14 - 3600 + 300, "last_failure", null, "unfinished", 1L),
         row("schedule_id", 2L, "last_success", h14 - 3600 - 1, "last_failure", h14 - 3000, "unfinished", 0L));
-    String text = expose("crdb_schedules", CrdbScheduledJobs.map(schedules, jobs, null));
+    String text = expose("crdb_schedules", CrdbSchedules.map(schedules, jobs, null));
     assertEquals("""
         # TYPE crdb_backup_schedule_missed_cadence gauge
         crdb_backup_schedule_missed_cadence{schedule_id="1",schedule_name="hourly_ok",target="crdb-1"} 0.0
@@ -227,7 +227,7 @@ class CrdbMappingTest {
     assertTrue(text.contains("crdb_backup_schedule_unfinished_jobs{schedule_id=\"1\",schedule_name=\"hourly_ok\",target=\"crdb-1\"} 1.0"), text);
     assertTrue(text.contains("crdb_backup_schedule_unfinished_jobs{schedule_id=\"3\",schedule_name=\"paused\",target=\"crdb-1\"} 0.0"), text);
     // jobs not readable: the schedules stand, success and cadence stay unknown
-    String blind = expose("crdb_schedules", CrdbScheduledJobs.map(schedules, null, null));
+    String blind = expose("crdb_schedules", CrdbSchedules.map(schedules, null, null));
     assertTrue(!blind.contains("missed_cadence") && !blind.contains("last_success") && blind.contains("crdb_backup_schedule_paused"),
         blind);
   }
@@ -268,11 +268,11 @@ class CrdbMappingTest {
         crdb_zone_default_gc_ttl_seconds{target="crdb-1"} 90000.0
         # TYPE crdb_zone_default_num_replicas gauge
         crdb_zone_default_num_replicas{target="crdb-1"} 3.0
-        """, expose("crdb_settings", CrdbClusterSettings.map(settings, tags, zone)));
-    assertEquals(32.0 * 1024 * 1024, CrdbClusterSettings.numeric("z", "32 MiB"));
-    assertEquals(8.0, CrdbClusterSettings.numeric("i", "8"));
-    assertEquals(null, CrdbClusterSettings.numeric("e", "auto"));
-    assertEquals(null, CrdbClusterSettings.yamlNumber("num_voters: null\n", "num_voters"));
+        """, expose("crdb_settings", CrdbSettings.map(settings, tags, zone)));
+    assertEquals(32.0 * 1024 * 1024, CrdbSettings.numeric("z", "32 MiB"));
+    assertEquals(8.0, CrdbSettings.numeric("i", "8"));
+    assertEquals(null, CrdbSettings.numeric("e", "auto"));
+    assertEquals(null, CrdbSettings.yamlNumber("num_voters: null\n", "num_voters"));
   }
 
   @Test
@@ -282,13 +282,13 @@ class CrdbMappingTest {
     assertEquals("""
         # TYPE crdb_session_info gauge
         crdb_session_info{build_tag="v24.3.5",cluster_id="",internals_access="restricted",node_id="3",target="crdb-1"} 1
-        """, expose("crdb_session", CrdbSessionVariables.map(row("node_id", "3",
+        """, expose("crdb_session", CrdbSession.map(row("node_id", "3",
         "crdb_version", "CockroachDB CCL v24.3.5 (x86_64-pc-linux-gnu, built 2025/01/30 17:46:42, go1.22.8)"), s)));
   }
 
   @Test
   void statementOptionsAreValidatedAndTheFailureSourceFollowsTheVersion() {
-    var c = new CrdbStatementStatistics();
+    var c = new CrdbStatements();
     var cfg = com.typesafe.config.ConfigFactory.parseString("top-n = 0");
     assertTrue(assertThrows(IllegalArgumentException.class, () -> c.configure(cfg)).getMessage().contains("top-n"));
     var long1 = com.typesafe.config.ConfigFactory.parseString("lookback = 5m");
@@ -297,7 +297,7 @@ class CrdbMappingTest {
     ServerInfo v241 = new ServerInfo(Flavor.COCKROACHDB, 240100, "24.1.0", false, null, null, null, true, Set.of(), null);
     assertTrue(c.sql(v232).contains("metadata->>'failed' = 'true'") && !c.sql(v232).contains("failureCount"));
     assertTrue(c.sql(v241).contains("failureCount") && !c.sql(v241).contains("metadata->>'failed'"));
-    var off = (CrdbStatementStatistics) c.configure(com.typesafe.config.ConfigFactory.parseString(
+    var off = (CrdbStatements) c.configure(com.typesafe.config.ConfigFactory.parseString(
         "query-text = false, include-internal = true"));
     assertTrue(off.sql(v241).contains("'' AS query") && !off.sql(v241).contains("internal%"));
     assertTrue(c.perTarget() != c, "each target gets its own deltas");

@@ -72,7 +72,7 @@ class CollectorMappingTest {
         pg_replication_standbys_connected{target="pg-a"} 1.0
         # TYPE pg_replication_sync_priority gauge
         pg_replication_sync_priority{application_name="s1",target="pg-a"} 0.0
-        """, expose("replication", PgStatReplication.map(List.of(r))));
+        """, expose("replication", PgReplication.map(List.of(r))));
   }
 
   @Test
@@ -91,7 +91,7 @@ class CollectorMappingTest {
         pg_replication_standbys_connected{target="pg-a"} 1.0
         # TYPE pg_replication_sync_priority gauge
         pg_replication_sync_priority{application_name="s2",target="pg-a"} 0.0
-        """, expose("replication", PgStatReplication.map(List.of(r))));
+        """, expose("replication", PgReplication.map(List.of(r))));
   }
 
   @Test
@@ -104,7 +104,7 @@ class CollectorMappingTest {
         pg_replication_standby_info{application_name="s3",client_addr="local",state="",sync_state="",target="pg-a"} 1
         # TYPE pg_replication_standbys_connected gauge
         pg_replication_standbys_connected{target="pg-a"} 1.0
-        """, expose("replication", PgStatReplication.map(List.of(r))));
+        """, expose("replication", PgReplication.map(List.of(r))));
   }
 
   @Test
@@ -114,7 +114,7 @@ class CollectorMappingTest {
             0.5, 0.75, 1.25, null),
         walsender("walreceiver", 202, "10.0.0.5", "streaming", "async", 0, 0.0, 0.0, 0.0, 0.0,
             null, null, null, null));
-    String text = expose("replication", PgStatReplication.map(rows));
+    String text = expose("replication", PgReplication.map(rows));
     assertEquals("""
         # TYPE pg_replication_lag_seconds gauge
         pg_replication_lag_seconds{application_name="walreceiver",stage="flush",target="pg-a"} 0.75
@@ -136,7 +136,7 @@ class CollectorMappingTest {
     assertEquals("""
         # TYPE pg_replication_standbys_connected gauge
         pg_replication_standbys_connected{target="pg-a"} 0.0
-        """, expose("replication", PgStatReplication.map(List.of())));
+        """, expose("replication", PgReplication.map(List.of())));
   }
 
   // ---- synchronous_standby_names vs candidates
@@ -312,7 +312,7 @@ class CollectorMappingTest {
         pg_archiver_ready_files{target="pg-a"} 3.0
         # TYPE pg_archiver_unarchived_bytes gauge
         pg_archiver_unarchived_bytes{target="pg-a"} 3.3558528E7
-        """, expose("archiver", PgStatArchiver.map(stats,
+        """, expose("archiver", PgArchiver.map(stats,
             ready(3, "00000001000000000000000A.ready", 1735689100.0))));
   }
 
@@ -325,7 +325,7 @@ class CollectorMappingTest {
         pg_archiver_ready_files{target="pg-a"} 0.0
         # TYPE pg_archiver_unarchived_bytes gauge
         pg_archiver_unarchived_bytes{target="pg-a"} 4096.0
-        """, Exposition.only(expose("archiver", PgStatArchiver.map(stats, ready(0, null, null))),
+        """, Exposition.only(expose("archiver", PgArchiver.map(stats, ready(0, null, null))),
             "pg_archiver_ready", "pg_archiver_unarchived", "pg_archiver_oldest"));
   }
 
@@ -343,7 +343,7 @@ class CollectorMappingTest {
         pg_archiver_failing{target="pg-a"} 0.0
         # TYPE pg_archiver_last_archived_timestamp_seconds gauge
         pg_archiver_last_archived_timestamp_seconds{target="pg-a"} 1.735689E9
-        """, expose("archiver", PgStatArchiver.map(stats,
+        """, expose("archiver", PgArchiver.map(stats,
             ready(3, "00000001000000000000000A.ready", 1735689100.0))));
   }
 
@@ -356,7 +356,7 @@ class CollectorMappingTest {
         pg_archiver_enabled{target="pg-a"} 1.0
         # TYPE pg_archiver_ready_files gauge
         pg_archiver_ready_files{target="pg-a"} 1.0
-        """, Exposition.only(expose("archiver", PgStatArchiver.map(stats,
+        """, Exposition.only(expose("archiver", PgArchiver.map(stats,
             ready(1, "00000001000000000000000A.ready", 1735689100.0))),
             "pg_archiver_enabled", "pg_archiver_ready", "pg_archiver_unarchived"));
   }
@@ -376,7 +376,7 @@ class CollectorMappingTest {
         pg_archiver_last_failed_timestamp_seconds{target="pg-a"} 1.73568906E9
         # TYPE pg_archiver_unarchived_bytes gauge
         pg_archiver_unarchived_bytes{target="pg-a"} 1.6781312E7
-        """, Exposition.only(expose("archiver", PgStatArchiver.map(stats,
+        """, Exposition.only(expose("archiver", PgArchiver.map(stats,
             ready(2, "00000001000000000000000B.ready", 1735689030.0))),
             "pg_archiver_fail", "pg_archiver_last", "pg_archiver_unarchived"));
   }
@@ -386,18 +386,18 @@ class CollectorMappingTest {
     String failing = "pg_archiver_failing{";
     // Failed before, archived since: recovered.
     assertEquals("pg_archiver_failing{target=\"pg-a\"} 0.0\n", Exposition.only(expose("archiver",
-        PgStatArchiver.map(archiverStats(5, 3, 1735689060.0, 1735689000.0, "on", false, CURRENT),
+        PgArchiver.map(archiverStats(5, 3, 1735689060.0, 1735689000.0, "on", false, CURRENT),
             Optional.empty())), failing));
     // Never archived, failed once.
     assertEquals("pg_archiver_failing{target=\"pg-a\"} 1.0\n", Exposition.only(expose("archiver",
-        PgStatArchiver.map(archiverStats(0, 1, null, 1735689000.0, "on", false, CURRENT),
+        PgArchiver.map(archiverStats(0, 1, null, 1735689000.0, "on", false, CURRENT),
             Optional.empty())), failing));
   }
 
   @Test
   void backlogUnreadableForTheRoleGivesOnlyStats() throws Exception {
     Row stats = archiverStats(5, 0, 1735689000.0, null, "on", false, CURRENT);
-    assertEquals("", Exposition.only(expose("archiver", PgStatArchiver.map(stats, Optional.empty())),
+    assertEquals("", Exposition.only(expose("archiver", PgArchiver.map(stats, Optional.empty())),
         "pg_archiver_ready", "pg_archiver_unarchived", "pg_archiver_oldest"));
   }
 

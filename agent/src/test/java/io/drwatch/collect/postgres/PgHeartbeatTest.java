@@ -53,7 +53,7 @@ class PgHeartbeatTest {
   @Test
   void itWritesSoItGetsItsOwnSessionAndIsOffByDefault() {
     assertTrue(new PgHeartbeat().writesToTarget());
-    assertFalse(new PgStatReplication().writesToTarget());
+    assertFalse(new PgReplication().writesToTarget());
     assertFalse(io.drwatch.collect.CollectorRegistry.builtIn().find("heartbeat").orElseThrow().enabledByDefault());
   }
 }

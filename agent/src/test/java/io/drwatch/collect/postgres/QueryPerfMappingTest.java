@@ -57,7 +57,7 @@ class QueryPerfMappingTest {
 
   @Test
   void databaseOn13HasNoSessionStatsAndNoChecksumsWhenOff() throws Exception {
-    String text = expose("database", PgStatDatabase.map(List.of(database("app", false, false, null))));
+    String text = expose("database", PgDatabase.map(List.of(database("app", false, false, null))));
     assertFalse(text.contains("pg_database_sessions"), text);
     assertFalse(text.contains("pg_database_checksum"), text);
     assertFalse(text.contains("pg_database_conflicts_by_reason"), text);
@@ -75,7 +75,7 @@ class QueryPerfMappingTest {
   void database18WithChecksumsAndStandbyConflicts() throws Exception {
     Row standby = database("app", true, true, 0L, "confl_tablespace", 0L, "confl_lock", 1L, "confl_snapshot", 2L,
         "confl_bufferpin", 0L, "confl_deadlock", 0L, "confl_active_logicalslot", 0L);
-    String text = expose("database", PgStatDatabase.map(List.of(standby)));
+    String text = expose("database", PgDatabase.map(List.of(standby)));
     assertEquals("""
         # TYPE pg_database_checksum_failures_total counter
         pg_database_checksum_failures_total{database="app",target="pg-a"} 0.0
@@ -102,7 +102,7 @@ class QueryPerfMappingTest {
         row("datname", "", "state", "", "wait_event_type", "", "connections", 1L));
     List<Row> oldest = List.of(row("datname", "app", "oldest_xact", 1735689500.5, "oldest_idle_xact", 1735689600.0,
         "oldest_query", null));
-    String text = expose("activity", PgStatActivity.map(counts, oldest,
+    String text = expose("activity", PgActivity.map(counts, oldest,
         row("max_connections", 100, "superuser_reserved", 3, "reserved", 2)));
     assertEquals("""
         # TYPE pg_activity_connections gauge
@@ -120,7 +120,7 @@ class QueryPerfMappingTest {
         # TYPE pg_activity_superuser_reserved_connections gauge
         pg_activity_superuser_reserved_connections{target="pg-a"} 3.0
         """, text);
-    assertFalse(expose("activity", PgStatActivity.map(List.of(), List.of(),
+    assertFalse(expose("activity", PgActivity.map(List.of(), List.of(),
         row("max_connections", 100, "superuser_reserved", 3))).contains("pg_activity_reserved_connections"));
   }
 
@@ -155,10 +155,10 @@ class QueryPerfMappingTest {
 
   @Test
   void tablesTopBySeqScansAndByDeadTuplesPlusOther() throws Exception {
-    TopN<Long> t = new TopN<>(PgStatUserTables.COUNTER_COLUMNS.length, PgStatUserTables.GAUGE_COLUMNS.length);
-    PgStatUserTables.run(t, List.of(table(1, "scanned", 50, 0, null), table(2, "bloated", 1, 900, 1735680000.0),
+    TopN<Long> t = new TopN<>(PgTables.COUNTER_COLUMNS.length, PgTables.GAUGE_COLUMNS.length);
+    PgTables.run(t, List.of(table(1, "scanned", 50, 0, null), table(2, "bloated", 1, 900, 1735680000.0),
         table(3, "quiet", 2, 1, null), table(4, "idle", 0, 2, null)), 1);
-    String text = expose("tables", PgStatUserTables.run(t, List.of(table(1, "scanned", 50, 0, null),
+    String text = expose("tables", PgTables.run(t, List.of(table(1, "scanned", 50, 0, null),
         table(2, "bloated", 1, 900, 1735680000.0), table(3, "quiet", 9, 1, null), table(4, "idle", 0, 2, null)), 1));
     assertEquals("""
         # TYPE pg_table_dead_tuples gauge
@@ -195,15 +195,15 @@ class QueryPerfMappingTest {
         # TYPE pg_checkpointer_checkpoints_timed_total counter
         pg_checkpointer_checkpoints_timed_total{target="pg-a"} 10.0
         """;
-    String t16 = expose("checkpointer", PgStatCheckpointer.map(v16));
-    String t18 = expose("checkpointer", PgStatCheckpointer.map(v18));
+    String t16 = expose("checkpointer", PgCheckpointer.map(v16));
+    String t18 = expose("checkpointer", PgCheckpointer.map(v18));
     String[] same = {"pg_checkpointer_buffers", "pg_checkpointer_checkpoints_requested", "pg_checkpointer_checkpoints_timed"};
     assertEquals(common, Exposition.only(t16, same));
     assertEquals(common, Exposition.only(t18, same));
     assertFalse(t16.contains("restartpoints") || t16.contains("checkpoints_done") || t16.contains("slru"), t16);
     assertTrue(t18.contains("pg_checkpointer_restartpoints_done_total{target=\"pg-a\"} 1.0"), t18);
     assertTrue(t18.contains("pg_checkpointer_checkpoints_done_total{target=\"pg-a\"} 11.0"), t18);
-    assertTrue(PgStatCheckpointer.sql(16).contains("pg_stat_bgwriter") && PgStatCheckpointer.sql(17).contains("pg_stat_checkpointer"));
+    assertTrue(PgCheckpointer.sql(16).contains("pg_stat_bgwriter") && PgCheckpointer.sql(17).contains("pg_stat_checkpointer"));
   }
 
   @Test
@@ -212,14 +212,14 @@ class QueryPerfMappingTest {
         "read", 5L, "write", 2L, "writeback", null, "extend", 1L, "hit", 100L, "eviction", 0L, "reuse", null,
         "fsync", 0L, "read_time", 0.003, "write_time", 0.0, "writeback_time", null, "extend_time", 0.0,
         "fsync_time", 0.0, "read_bytes", 40960.0, "write_bytes", 16384.0, "extend_bytes", 8192.0);
-    String text = expose("io", PgStatIo.map(List.of(r)));
+    String text = expose("io", PgIo.map(List.of(r)));
     assertEquals(6, text.lines().filter(l -> l.startsWith("pg_io_operations_total{")).count(), text);
     assertFalse(text.contains("operation=\"writeback\""), "NULL is no sample: " + text);
     assertTrue(text.contains("pg_io_bytes_total{backend_type=\"client backend\",context=\"normal\",object=\"relation\","
         + "operation=\"read\",target=\"pg-a\"} 40960.0"), text);
     assertTrue(text.contains("pg_io_time_seconds_total{backend_type=\"client backend\",context=\"normal\",object=\"relation\","
         + "operation=\"read\",target=\"pg-a\"} 0.003"), text);
-    assertTrue(PgStatIo.sql(16).contains("reads * op_bytes") && PgStatIo.sql(18).contains("read_bytes::float8"));
+    assertTrue(PgIo.sql(16).contains("reads * op_bytes") && PgIo.sql(18).contains("read_bytes::float8"));
   }
 
   @Test
@@ -231,7 +231,7 @@ class QueryPerfMappingTest {
         pg_bgwriter_buffers_clean_total{target="pg-a"} 5.0
         # TYPE pg_bgwriter_maxwritten_clean_total counter
         pg_bgwriter_maxwritten_clean_total{target="pg-a"} 0.0
-        """, expose("bgwriter", PgStatBgwriter.map(row("buffers_clean", 5L, "maxwritten_clean", 0L,
+        """, expose("bgwriter", PgBgwriter.map(row("buffers_clean", 5L, "maxwritten_clean", 0L,
         "buffers_alloc", 7L, "stats_reset", null))));
     assertEquals("""
         # TYPE pg_database_size_bytes gauge

@@ -20,7 +20,7 @@ import java.util.Map;
  * fall behind before the writer stops (autovacuum_freeze_max_age), from {@code pg_settings},
  * converted to base units. Settings change rarely, so this samples once a minute by default.
  */
-public final class PgDrSettings implements PostgresCollector {
+public final class PgSettings implements PostgresCollector {
 
   static final MetricFamily INFO = info("pg_dr_settings_info",
       "Replication and archiving settings as text.",

@@ -25,7 +25,7 @@ import java.util.Set;
  * can hang while the cluster is unhealthy; that view has no replica counts. Node ids are bounded
  * by the cluster size.
  */
-public final class CrdbGossipLiveness implements CockroachCollector {
+public final class CrdbLiveness implements CockroachCollector {
 
   static final List<String> MEMBERSHIPS = List.of("active", "decommissioning", "decommissioned");
   static final List<String> STATUSES =
@@ -78,11 +78,11 @@ public final class CrdbGossipLiveness implements CockroachCollector {
 
   private final boolean kv;
 
-  public CrdbGossipLiveness() {
+  public CrdbLiveness() {
     this(false);
   }
 
-  CrdbGossipLiveness(boolean kv) {
+  CrdbLiveness(boolean kv) {
     this.kv = kv;
   }
 
@@ -103,8 +103,8 @@ public final class CrdbGossipLiveness implements CockroachCollector {
     }
     String v = options.getString("view").trim().toLowerCase(Locale.ROOT);
     return switch (v) {
-      case "gossip" -> new CrdbGossipLiveness(false);
-      case "kv" -> new CrdbGossipLiveness(true);
+      case "gossip" -> new CrdbLiveness(false);
+      case "kv" -> new CrdbLiveness(true);
       default -> throw new IllegalArgumentException("view must be gossip or kv, not \"" + v + "\"");
     };
   }

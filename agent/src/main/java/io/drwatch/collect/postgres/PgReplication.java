@@ -19,7 +19,7 @@ import java.util.Map;
  * standby the view lists its downstream standbys and positions are measured against the WAL it
  * has received, since {@code pg_current_wal_lsn()} raises during recovery.
  */
-public final class PgStatReplication implements PostgresCollector {
+public final class PgReplication implements PostgresCollector {
 
   static final MetricFamily STANDBY_INFO = info("pg_replication_standby_info",
       "1 per standby connected to this server (pg_stat_replication).",

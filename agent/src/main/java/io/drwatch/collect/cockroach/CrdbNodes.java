@@ -22,7 +22,7 @@ import java.util.List;
  * the node itself believes. {@code args} and {@code env} (process arguments and environment,
  * sensitive) are never read.
  */
-public final class CrdbKvNodeStatus implements CockroachCollector {
+public final class CrdbNodes implements CockroachCollector {
 
   static final MetricFamily NODE_INFO = info("crdb_node_info",
       "1 per node in kv_node_status: address, locality and the binary's build tag.",

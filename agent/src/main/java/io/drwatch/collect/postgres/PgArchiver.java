@@ -20,7 +20,7 @@ import java.util.Optional;
  * across promotions: everything from the start of the oldest segment still marked .ready (or of
  * the segment in progress when none is) up to the current write position is not yet archived.
  */
-public final class PgStatArchiver implements PostgresCollector {
+public final class PgArchiver implements PostgresCollector {
 
   static final MetricFamily ENABLED = gauge("pg_archiver_enabled",
       "1 when this server archives WAL now (archive_mode on and primary, or archive_mode always).");

@@ -18,7 +18,7 @@ import java.util.List;
  * queries cancelled by recovery conflicts ({@code pg_stat_database_conflicts}). Session statistics
  * are 14+, parallel worker counters 18+, {@code confl_active_logicalslot} 16+.
  */
-public final class PgStatDatabase implements PostgresCollector {
+public final class PgDatabase implements PostgresCollector {
 
   /** XIDs are 32-bit and compared modulo 2^31: an age of 2^31 - 1 is wraparound. */
   static final double XID_LIMIT = 2147483647d;

@@ -45,7 +45,7 @@ import java.util.stream.Collectors;
  * carry the command's arguments or environment, and option values that look like secrets are
  * masked, since pgBackRest echoes a malformed config line in its error.
  */
-public final class PgBackRestInfo implements Collector {
+public final class Pgbackrest implements Collector {
 
   static final MetricFamily STANZA_STATUS = gauge("pgbackrest_stanza_status",
       "pgBackRest stanza status code: 0 ok, 1 missing stanza path, 2 no valid backups, 3 missing "
@@ -117,11 +117,11 @@ public final class PgBackRestInfo implements Collector {
 
   private final PgBackRestOptions options;
 
-  public PgBackRestInfo() {
+  public Pgbackrest() {
     this(PgBackRestOptions.DEFAULTS);
   }
 
-  PgBackRestInfo(PgBackRestOptions options) {
+  Pgbackrest(PgBackRestOptions options) {
     this.options = options;
   }
 
@@ -156,7 +156,7 @@ public final class PgBackRestInfo implements Collector {
 
   @Override
   public Collector configure(Config config) {
-    return new PgBackRestInfo(PgBackRestOptions.from(config));
+    return new Pgbackrest(PgBackRestOptions.from(config));
   }
 
   @Override
@@ -422,7 +422,7 @@ public final class PgBackRestInfo implements Collector {
   static String firstLines(String text) {
     // Line by line: a quoted config line is masked to its end, not to the end of the text.
     String joined = text.strip().lines().map(String::strip).filter(l -> !l.isEmpty()).limit(4)
-        .map(PgBackRestInfo::redact).collect(Collectors.joining(" "));
+        .map(Pgbackrest::redact).collect(Collectors.joining(" "));
     return joined.length() > 600 ? joined.substring(0, 600) + "…" : joined;
   }
 

@@ -43,7 +43,7 @@ import java.util.Set;
  * {@value #PRUNE_EVERY}th run, from a keys-only read. Database and role names come from small
  * lookups, not from every row. Query texts are read only for statements entering the top.
  */
-public final class PgStatStatements implements PostgresCollector {
+public final class PgStatements implements PostgresCollector {
 
   static final String[] LABELS = {"database", "user", "queryid", "toplevel"};
   static final String OTHER = "other";
@@ -122,11 +122,11 @@ public final class PgStatStatements implements PostgresCollector {
   private Double lastDealloc;
   private Double lastStatsReset;
 
-  public PgStatStatements() {
+  public PgStatements() {
     this(Options.DEFAULT);
   }
 
-  public PgStatStatements(Options options) {
+  public PgStatements(Options options) {
     this.options = options;
   }
 
@@ -168,12 +168,12 @@ public final class PgStatStatements implements PostgresCollector {
     if (len < 16 || len > 4096) {
       throw new IllegalArgumentException("query-text-length must be between 16 and 4096, got " + len);
     }
-    return new PgStatStatements(new Options(n, text, len));
+    return new PgStatements(new Options(n, text, len));
   }
 
   @Override
   public Collector perTarget() {
-    return new PgStatStatements(options);
+    return new PgStatements(options);
   }
 
   /** "1.10" → 110. */
@@ -343,7 +343,7 @@ public final class PgStatStatements implements PostgresCollector {
     if (existing != null) {
       tracker.retain(existing::contains);
     }
-    TopN.Result result = tracker.finish(options.topN(), List.of(PgStatStatements::timeSpent));
+    TopN.Result result = tracker.finish(options.topN(), List.of(PgStatements::timeSpent));
     Map<Long, String> shown = Map.of();
     if (options.queryText()) {
       shown = texts(db, schema, result);

@@ -21,7 +21,7 @@ import java.util.List;
  * sums over stores are the cluster's totals. A decommissioning node is done when its stores'
  * replicas reach 0.
  */
-public final class CrdbKvStoreStatus implements CockroachCollector {
+public final class CrdbStores implements CockroachCollector {
 
   static final MetricFamily CAPACITY = gauge("crdb_store_capacity_bytes",
       "Total capacity of the store's disk.", "node_id", "store_id");

@@ -19,7 +19,7 @@ import java.util.List;
  * {@code object = 'wal'} rows. The server fixes the row set, so cardinality is bounded; NULL
  * (an operation that cannot happen for that row) is no sample.
  */
-public final class PgStatIo implements Collector {
+public final class PgIo implements Collector {
 
   static final String[] LABELS = {"backend_type", "object", "context", "operation"};
   static final MetricFamily OPS = counter("pg_io_operations_total",

@@ -29,7 +29,7 @@ import java.util.Set;
  * {@code fingerprint_id="other"}, so the series count is fixed however many statements the cluster
  * has. Statement text appears only in the info family, truncated, and can be switched off.
  */
-public final class CrdbStatementStatistics implements CockroachCollector {
+public final class CrdbStatements implements CockroachCollector {
 
   static final String OTHER = "other";
 
@@ -72,11 +72,11 @@ public final class CrdbStatementStatistics implements CockroachCollector {
   private final Clock clock;
   private final StatementDeltas deltas = new StatementDeltas();
 
-  public CrdbStatementStatistics() {
+  public CrdbStatements() {
     this(DEFAULT_TOP, true, DEFAULT_TEXT_LENGTH, false, DEFAULT_LOOKBACK, Clock.systemUTC());
   }
 
-  CrdbStatementStatistics(int top, boolean queryText, int textLength, boolean includeInternal,
+  CrdbStatements(int top, boolean queryText, int textLength, boolean includeInternal,
       Duration lookback, Clock clock) {
     this.top = top;
     this.queryText = queryText;
@@ -99,7 +99,7 @@ public final class CrdbStatementStatistics implements CockroachCollector {
   /** Each target ranks its own deltas. */
   @Override
   public Collector perTarget() {
-    return new CrdbStatementStatistics(top, queryText, textLength, includeInternal, lookback, clock);
+    return new CrdbStatements(top, queryText, textLength, includeInternal, lookback, clock);
   }
 
   @Override
@@ -122,7 +122,7 @@ public final class CrdbStatementStatistics implements CockroachCollector {
       throw new IllegalArgumentException("lookback must be between 10m and 2d (it should span at least "
           + "two aggregation buckets of sql.stats.aggregation.interval), not " + back);
     }
-    return new CrdbStatementStatistics(n,
+    return new CrdbStatements(n,
         o.hasPath("query-text") ? o.getBoolean("query-text") : queryText, len,
         o.hasPath("include-internal") ? o.getBoolean("include-internal") : includeInternal, back, clock);
   }

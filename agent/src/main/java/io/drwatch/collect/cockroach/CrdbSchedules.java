@@ -28,7 +28,7 @@ import java.util.Map;
  * {@code schedules.BACKUP.last-completed-time} metric. Without VIEWJOB the schedules still show,
  * without their jobs (said once).
  */
-public final class CrdbScheduledJobs implements CockroachCollector {
+public final class CrdbSchedules implements CockroachCollector {
 
   static final MetricFamily SCHEDULE_INFO = info("crdb_backup_schedule_info",
       "1 per backup schedule, with its recurrence (cron expression or descriptor).",

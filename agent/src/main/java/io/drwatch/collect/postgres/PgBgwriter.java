@@ -17,7 +17,7 @@ import java.util.List;
  * names hold on every version. Checkpoint columns (in this view until 16) belong to the
  * {@code checkpointer} collector; backend writes to {@code io} (pg_stat_io, 16+).
  */
-public final class PgStatBgwriter implements PostgresCollector {
+public final class PgBgwriter implements PostgresCollector {
 
   static final MetricFamily CLEAN = counter("pg_bgwriter_buffers_clean_total",
       "Buffers written by the background writer.");

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.drwatch.collect.Db;
 import io.drwatch.collect.Sample;
 import io.drwatch.collect.Samples;
-import io.drwatch.collect.backup.PgBackRestInfo.PgBackRestException;
+import io.drwatch.collect.backup.Pgbackrest.PgBackRestException;
 import io.drwatch.collect.backup.PgBackRestInfoJson.Stanza;
 import io.drwatch.fixture.Exposition;
 import io.drwatch.fixture.Promtool;
@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * exposition text checked by promtool; json-file mode end to end; and the masking of secrets in
  * what pgBackRest prints.
  */
-class PgBackRestInfoTest {
+class PgbackrestTest {
 
   private static final Instant NOW = Instant.parse("2026-12-01T19:00:00Z");
   private static final long MIB = 1024 * 1024;
@@ -47,7 +47,7 @@ class PgBackRestInfoTest {
 
   private List<Sample> map(String json, String targetSystemId, long segmentSize) throws Exception {
     Samples out = new Samples();
-    PgBackRestInfo.map(PgBackRestInfoJson.parse(json), targetSystemId, segmentSize, out, warnings::add);
+    Pgbackrest.map(PgBackRestInfoJson.parse(json), targetSystemId, segmentSize, out, warnings::add);
     return out.toList();
   }
 
@@ -221,16 +221,16 @@ class PgBackRestInfoTest {
   void walSegmentNamesBecomeBytePositionsForTheSegmentSize() {
     Stanza s = new Stanza("s", null, null, null, null, List.of(), List.of(), List.of(), List.of());
     // log 0x2A, segment 3: 0x2A × 2^32 + 3 × segment size
-    assertEquals(new PgBackRestInfo.Segment(2, 0x2AL * 0x1_0000_0000L + 3 * 16 * MIB),
-        PgBackRestInfo.segment("000000020000002A00000003", 16 * MIB, s, warnings::add));
-    assertEquals(new PgBackRestInfo.Segment(2, 0x2AL * 0x1_0000_0000L + 3 * 64 * MIB),
-        PgBackRestInfo.segment("000000020000002A00000003", 64 * MIB, s, warnings::add));
-    assertEquals(new PgBackRestInfo.Segment(1, 0xFFL * 16 * MIB),
-        PgBackRestInfo.segment("0000000100000000000000FF", 16 * MIB, s, warnings::add));
+    assertEquals(new Pgbackrest.Segment(2, 0x2AL * 0x1_0000_0000L + 3 * 16 * MIB),
+        Pgbackrest.segment("000000020000002A00000003", 16 * MIB, s, warnings::add));
+    assertEquals(new Pgbackrest.Segment(2, 0x2AL * 0x1_0000_0000L + 3 * 64 * MIB),
+        Pgbackrest.segment("000000020000002A00000003", 64 * MIB, s, warnings::add));
+    assertEquals(new Pgbackrest.Segment(1, 0xFFL * 16 * MIB),
+        Pgbackrest.segment("0000000100000000000000FF", 16 * MIB, s, warnings::add));
     assertEquals(List.of(), warnings);
     // 0x100 segments of 16 MiB fill a log file: segment 0x100 cannot exist with 16 MiB segments
-    assertEquals(null, PgBackRestInfo.segment("000000010000000000000100", 16 * MIB, s, warnings::add));
-    assertEquals(null, PgBackRestInfo.segment("00000001.history", 16 * MIB, s, warnings::add));
+    assertEquals(null, Pgbackrest.segment("000000010000000000000100", 16 * MIB, s, warnings::add));
+    assertEquals(null, Pgbackrest.segment("00000001.history", 16 * MIB, s, warnings::add));
     assertEquals(2, warnings.size());
     assertTrue(warnings.get(0).contains("set wal-segment-size"), warnings.get(0));
   }
@@ -255,8 +255,8 @@ class PgBackRestInfoTest {
   private static final ServerInfo LAB = new ServerInfo(Flavor.POSTGRESQL, 150018, "15.18", false, 1L,
       LAB_SYSTEM_ID, 1.0, true, Set.of());
 
-  private static PgBackRestInfo fileCollector(Path file, String... stanzas) {
-    return new PgBackRestInfo(new PgBackRestOptions(List.of("pgbackrest"), null, List.of(stanzas),
+  private static Pgbackrest fileCollector(Path file, String... stanzas) {
+    return new Pgbackrest(new PgBackRestOptions(List.of("pgbackrest"), null, List.of(stanzas),
         List.of(), file, 16 * MIB));
   }
 
@@ -297,23 +297,23 @@ class PgBackRestInfoTest {
   @Test
   void secretsPgBackRestEchoesAreMasked() {
     assertEquals("ERROR: [029]: missing '=' in key/value at line 3: <redacted>",
-        PgBackRestInfo.redact("ERROR: [029]: missing '=' in key/value at line 3: repo1-cipher-pass supersecret"));
+        Pgbackrest.redact("ERROR: [029]: missing '=' in key/value at line 3: repo1-cipher-pass supersecret"));
     assertEquals("option repo1-cipher-pass=<redacted> and --repo1-s3-key-secret=<redacted> and repo2-s3-key: <redacted>",
-        PgBackRestInfo.redact("option repo1-cipher-pass=abc and --repo1-s3-key-secret=\"x y\" and repo2-s3-key: AKIA1"));
+        Pgbackrest.redact("option repo1-cipher-pass=abc and --repo1-s3-key-secret=\"x y\" and repo2-s3-key: AKIA1"));
     // a value runs to the next blank, punctuation included: better too much masked than a secret's tail
     assertEquals("repo1-s3-token=<redacted> repo1-sftp-private-key-passphrase=<redacted>",
-        PgBackRestInfo.redact("repo1-s3-token=t0k, repo1-sftp-private-key-passphrase=p"));
+        Pgbackrest.redact("repo1-s3-token=t0k, repo1-sftp-private-key-passphrase=p"));
     String ordinary = "ERROR: [055]: unable to open missing file '/etc/pgbackrest/pgbackrest.conf' for read";
-    assertEquals(ordinary, PgBackRestInfo.redact(ordinary));
+    assertEquals(ordinary, Pgbackrest.redact(ordinary));
     // a quoted config line is masked to its own end, not beyond
     assertEquals("ERROR: [029]: missing '=' in key/value at line 3: <redacted> HINT: check the file",
-        PgBackRestInfo.firstLines("ERROR: [029]: missing '=' in key/value at line 3: repo1-cipher-pass s3cret\n"
+        Pgbackrest.firstLines("ERROR: [029]: missing '=' in key/value at line 3: repo1-cipher-pass s3cret\n"
             + "       HINT: check the file\n"));
   }
 
   @Test
   void theCollectorDeclaresItselfOffThePoolAndSlow() {
-    PgBackRestInfo c = new PgBackRestInfo();
+    Pgbackrest c = new Pgbackrest();
     assertEquals("pgbackrest", c.name());
     assertFalse(c.needsConnection());
     assertEquals(Duration.ofMinutes(1), c.defaultInterval());

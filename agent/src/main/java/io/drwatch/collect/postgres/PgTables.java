@@ -24,7 +24,7 @@ import java.util.Set;
  * {@code table="other"} rollup per database. Until per-database fan-out exists this covers the
  * connected database only.
  */
-public final class PgStatUserTables implements PostgresCollector {
+public final class PgTables implements PostgresCollector {
 
   static final String[] LABELS = {"database", "schema", "table"};
 
@@ -77,11 +77,11 @@ public final class PgStatUserTables implements PostgresCollector {
   private final TopN<Long> tracker = new TopN<>(COUNTER_COLUMNS.length, GAUGE_COLUMNS.length);
   private String identity;
 
-  public PgStatUserTables() {
+  public PgTables() {
     this(10);
   }
 
-  public PgStatUserTables(int topN) {
+  public PgTables(int topN) {
     this.topN = topN;
   }
 
@@ -118,12 +118,12 @@ public final class PgStatUserTables implements PostgresCollector {
     if (n < 1 || n > 1000) {
       throw new IllegalArgumentException("top-n must be between 1 and 1000, got " + n);
     }
-    return new PgStatUserTables(n);
+    return new PgTables(n);
   }
 
   @Override
   public Collector perTarget() {
-    return new PgStatUserTables(topN);
+    return new PgTables(topN);
   }
 
   @Override

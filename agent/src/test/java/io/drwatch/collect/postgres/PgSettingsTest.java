@@ -12,14 +12,14 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
-class PgDrSettingsTest {
+class PgSettingsTest {
 
   private static Row setting(String name, String setting, String unit) {
     return row("name", name, "setting", setting, "unit", unit);
   }
 
   private static Double base(String setting, String unit) {
-    return PgDrSettings.base(setting("x", setting, unit));
+    return PgSettings.base(setting("x", setting, unit));
   }
 
   @Test
@@ -55,14 +55,14 @@ class PgDrSettingsTest {
 
   @Test
   void missingRowOrNullSettingIsNoValue() {
-    assertNull(PgDrSettings.base(null));
+    assertNull(PgSettings.base(null));
     assertNull(base(null, "s"));
   }
 
   @Test
   void unknownUnitIsAnError() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> PgDrSettings.base(setting("odd_setting", "1", "furlong")));
+        () -> PgSettings.base(setting("odd_setting", "1", "furlong")));
     assertEquals("unknown unit furlong for odd_setting", e.getMessage());
   }
 
@@ -103,7 +103,7 @@ class PgDrSettingsTest {
         "pg_settings_max_replication_slots", 10.0,
         "pg_settings_recovery_min_apply_delay_seconds", 0.0,
         "pg_settings_autovacuum_freeze_max_age", 200_000_000.0));
-    assertEquals(expected, byFamily(PgDrSettings.map(primaryRows())));
+    assertEquals(expected, byFamily(PgSettings.map(primaryRows())));
   }
 
   @Test
@@ -112,7 +112,7 @@ class PgDrSettingsTest {
         setting("hot_standby_feedback", "on", null),
         setting("recovery_min_apply_delay", "3600000", "ms"),
         setting("wal_level", "logical", null));
-    Map<String, Object> m = byFamily(PgDrSettings.map(rows));
+    Map<String, Object> m = byFamily(PgSettings.map(rows));
     assertEquals(1.0, m.get("pg_settings_hot_standby_feedback"));
     assertEquals(3600.0, m.get("pg_settings_recovery_min_apply_delay_seconds"));
     // Settings not returned (hidden or unknown to the version) are empty text in the info series
@@ -124,7 +124,7 @@ class PgDrSettingsTest {
   @Test
   void sqlNullSettingIsNoSample() {
     List<Row> rows = List.of(setting("archive_timeout", null, "s"), setting("wal_level", "replica", null));
-    Map<String, Object> m = byFamily(PgDrSettings.map(rows));
+    Map<String, Object> m = byFamily(PgSettings.map(rows));
     assertEquals(Map.of("pg_dr_settings_info", "[replica, , , ]=1.0"), m);
   }
 }

@@ -19,7 +19,7 @@ import java.util.List;
  * {@code pg_stat_checkpointer} from 17 (renamed to {@code num_timed} …, plus restartpoints; 18
  * adds {@code num_done} and {@code slru_written}).
  */
-public final class PgStatCheckpointer implements PostgresCollector {
+public final class PgCheckpointer implements PostgresCollector {
 
   static final MetricFamily TIMED = counter("pg_checkpointer_checkpoints_timed_total",
       "Scheduled checkpoints (checkpoint_timeout); from 17 also those skipped on an idle server.");

@@ -21,7 +21,7 @@ import java.util.List;
  * {@code node_id}. Behind a load balancer the node can change between sessions: this is the node
  * of the session that ran it.
  */
-public final class CrdbSessionVariables implements CockroachCollector {
+public final class CrdbSession implements CockroachCollector {
 
   static final MetricFamily SESSION_INFO = info("crdb_session_info",
       "1 per CockroachDB target: the node its session is connected to, the binary's build tag, the "

@@ -17,7 +17,7 @@ import java.util.List;
  * oldest open transaction, of the oldest idle-in-transaction period and of the oldest running
  * query, as timestamps. Connection limits come from the settings.
  */
-public final class PgStatActivity implements PostgresCollector {
+public final class PgActivity implements PostgresCollector {
 
   static final MetricFamily CONNECTIONS = gauge("pg_activity_connections",
       "Client connections by database, state and wait event type (empty when none).",

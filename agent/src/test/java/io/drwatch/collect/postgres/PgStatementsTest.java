@@ -27,7 +27,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** pg_stat_statements rows through the tracker to exposition, per extension version shape. */
-class PgStatStatementsTest {
+class PgStatementsTest {
 
   private static final Instant NOW = Instant.parse("2025-01-01T00:00:00Z");
 
@@ -50,17 +50,17 @@ class PgStatStatementsTest {
         "wal_records", 0.0, "wal_bytes", 0.0, "stats_since", null);
   }
 
-  static TopN.Result run(TopN<PgStatStatements.Key> t, boolean full, int n, Row... rows) throws Exception {
+  static TopN.Result run(TopN<PgStatements.Key> t, boolean full, int n, Row... rows) throws Exception {
     t.begin(full);
-    double[] scratch = new double[PgStatStatements.COLUMNS.length];
+    double[] scratch = new double[PgStatements.COLUMNS.length];
     for (Row r : rows) {
-      PgStatStatements.observe(t, new PgStatStatements.RowCols(r), scratch, r.get("toplevel") != null, NAMES);
+      PgStatements.observe(t, new PgStatements.RowCols(r), scratch, r.get("toplevel") != null, NAMES);
     }
-    return t.finish(n, List.of(PgStatStatements::timeSpent));
+    return t.finish(n, List.of(PgStatements::timeSpent));
   }
 
   /** Names as pg_database and pg_roles would give them; 9999 was dropped. */
-  static final PgStatStatements.NameLookup NAMES = new PgStatStatements.NameLookup() {
+  static final PgStatements.NameLookup NAMES = new PgStatements.NameLookup() {
     @Override
     public String database(long oid) {
       return Map.of(5L, "postgres", 16384L, "app").getOrDefault(oid, Long.toString(oid));
@@ -72,16 +72,16 @@ class PgStatStatementsTest {
     }
   };
 
-  static final PgStatStatements.Options TOP1 = new PgStatStatements.Options(1, true, 200);
+  static final PgStatements.Options TOP1 = new PgStatements.Options(1, true, 200);
 
   @Test
   void topStatementOtherPerDatabaseAndHostileQueryTextSurviveExposition() throws Exception {
-    TopN<PgStatStatements.Key> t = new TopN<>(PgStatStatements.COLUMNS.length, 0);
+    TopN<PgStatements.Key> t = new TopN<>(PgStatements.COLUMNS.length, 0);
     run(t, true, 1, stmt(42, "app", 10, 2.0, 100, 1), stmt(-7, "app", 5, 0.5, 5, 1),
         stmt(99, "postgres", 1, 0.25, 1, 0));
     TopN.Result r = run(t, false, 1, stmt(42, "app", 11, 2.5, 101, 1), stmt(-7, "app", 9, 4.5, 9, 1));
     String hostile = "SELECT $1 AS \"we\"\"ird\\\\ ü 🚀\",\n\t'\\n' /* \"quoted\" \\ comment\r\n */ FROM t";
-    List<Sample> samples = PgStatStatements.map(r, Map.of(42L, "unused", -7L, hostile), 3.0, 1735689000.0, 3, TOP1);
+    List<Sample> samples = PgStatements.map(r, Map.of(42L, "unused", -7L, hostile), 3.0, 1735689000.0, 3, TOP1);
     String text = expose(samples);
     assertEquals("""
         # TYPE pg_statements_calls_total counter
@@ -111,10 +111,10 @@ class PgStatStatementsTest {
         "local_blks_hit", 0.0, "local_blks_read", 0.0, "temp_blks_read", 0.0, "temp_blks_written", 0.0,
         "blk_read_seconds", 0.0, "blk_write_seconds", 0.0, "wal_records", null, "wal_bytes", null,
         "stats_since", null);
-    TopN<PgStatStatements.Key> t = new TopN<>(PgStatStatements.COLUMNS.length, 0);
+    TopN<PgStatements.Key> t = new TopN<>(PgStatements.COLUMNS.length, 0);
     TopN.Result r = run(t, true, 5, legacy);
-    String text = expose(PgStatStatements.map(r, Map.of(), null, null, 1,
-        new PgStatStatements.Options(5, false, 200)));
+    String text = expose(PgStatements.map(r, Map.of(), null, null, 1,
+        new PgStatements.Options(5, false, 200)));
     assertTrue(text.contains("pg_statements_calls_total{database=\"postgres\",queryid=\"1\",target=\"pg-a\",toplevel=\"\",user=\"bob\"} 3.0"), text);
     for (String absent : List.of("pg_statements_plans_total", "pg_statements_plan_time", "pg_statements_wal_",
         "pg_statements_query_info", "pg_statements_deallocations", "pg_statements_stats_reset")) {
@@ -124,22 +124,22 @@ class PgStatStatementsTest {
 
   @Test
   void sqlFollowsTheExtensionVersion() {
-    String v17 = PgStatStatements.statementsSql("public", 107);
+    String v17 = PgStatements.statementsSql("public", 107);
     assertTrue(v17.contains("s.total_time") && v17.contains("NULL::int8 AS wal_records") && !v17.contains("s.toplevel"));
-    String v110 = PgStatStatements.statementsSql("public", 110);
+    String v110 = PgStatements.statementsSql("public", 110);
     assertTrue(v110.contains("s.total_exec_time") && v110.contains("s.blk_read_time") && v110.contains("s.toplevel"));
-    String v111 = PgStatStatements.statementsSql("we\"ird", 111);
+    String v111 = PgStatements.statementsSql("we\"ird", 111);
     assertTrue(v111.contains("s.shared_blk_read_time") && v111.contains("s.stats_since")
         && v111.contains("\"we\"\"ird\".pg_stat_statements(false)"), v111);
-    assertEquals(110, PgStatStatements.extVersion("1.10"));
-    assertEquals(107, PgStatStatements.extVersion("1.7"));
+    assertEquals(110, PgStatements.extVersion("1.10"));
+    assertEquals(107, PgStatements.extVersion("1.7"));
   }
 
   @Test
   void truncationCountsCodePointsAndFoldsWhitespace() {
-    assertEquals("SELECT 1 FROM t", PgStatStatements.truncate("  SELECT 1\n\t FROM\r\nt ", 100));
-    assertEquals("🚀🚀🚀…", PgStatStatements.truncate("🚀🚀🚀🚀🚀", 4));
-    assertEquals(16, PgStatStatements.truncate("x".repeat(500), 16).codePointCount(0, 16));
+    assertEquals("SELECT 1 FROM t", PgStatements.truncate("  SELECT 1\n\t FROM\r\nt ", 100));
+    assertEquals("🚀🚀🚀…", PgStatements.truncate("🚀🚀🚀🚀🚀", 4));
+    assertEquals(16, PgStatements.truncate("x".repeat(500), 16).codePointCount(0, 16));
   }
 
   private static AgentConfig load(String statements) {
@@ -149,17 +149,17 @@ class PgStatStatementsTest {
         """.formatted(statements), "s.conf");
   }
 
-  private static PgStatStatements.Options options(AgentConfig c) {
+  private static PgStatements.Options options(AgentConfig c) {
     Collector s = Schedule.forTarget(c.targets().get(0), c.defaults(), CollectorRegistry.builtIn()).stream()
         .map(Schedule::collector).filter(x -> x.name().equals("statements")).findFirst().orElseThrow();
-    return ((PgStatStatements) s).options();
+    return ((PgStatements) s).options();
   }
 
   @Test
   void optionsAreValidatedAndReachTheTarget() {
-    assertEquals(new PgStatStatements.Options(7, false, 64),
+    assertEquals(new PgStatements.Options(7, false, 64),
         options(load("top-n = 7, query-text = false, query-text-length = 64")));
-    assertEquals(PgStatStatements.Options.DEFAULT, options(load("interval = 1m")));
+    assertEquals(PgStatements.Options.DEFAULT, options(load("interval = 1m")));
     ConfigException e = assertThrows(ConfigException.class, () -> load("top-n = 0"));
     assertTrue(e.getMessage().contains("collectors.statements — top-n must be between 1 and 1000, got 0"), e.getMessage());
     e = assertThrows(ConfigException.class, () -> load("query-text-length = 5"));

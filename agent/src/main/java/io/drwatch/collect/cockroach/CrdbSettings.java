@@ -26,7 +26,7 @@ import java.util.TreeSet;
  * change rarely: every 5 minutes by default. Behind the 26.1 access gate only the zone part is
  * readable (zones is a supported table); the rest is said once and left out.
  */
-public final class CrdbClusterSettings implements CockroachCollector {
+public final class CrdbSettings implements CockroachCollector {
 
   /** Allow-listed settings: name → family for its numeric value (null: text only). */
   static final Map<String, MetricFamily> NUMERIC = new LinkedHashMap<>();
