@@ -122,7 +122,9 @@ public final class TargetSampler implements AutoCloseable {
   /** Detects the server; returns whether it answered. */
   public boolean probe() {
     Instant started = clock.instant();
-    try (Connection c = pool.borrow()) {
+    long startedNanos = System.nanoTime();
+    try (Connection c = pool.borrowForProbe()) {
+      probeDeadline(c, startedNanos);
       ServerInfo found = detector.detect(new Db(c, defaults.timeout()), settings.flavor(),
           settings.allowUnsafeInternals());
       ServerInfo before = server;
@@ -157,7 +159,10 @@ public final class TargetSampler implements AutoCloseable {
       if (closing) {
         return false;
       }
-      String reason = describe(e);
+      long tookMillis = (System.nanoTime() - startedNanos) / 1_000_000;
+      String reason = tookMillis >= defaults.timeout().toMillis() && isNoAnswer(e)
+          ? "no answer within the probe timeout of " + defaults.timeout().toMillis() + " ms (" + describe(e) + ")"
+          : describe(e);
       if (up || !probed) {
         LOG.warn("target {} is down: {}", settings.name(), reason);
         downSince = started;
@@ -180,6 +185,33 @@ public final class TargetSampler implements AutoCloseable {
       probed = true;
       publishStatus(started);
     }
+  }
+
+  /** A read that timed out, or the connection our network timeout closed: the server did not answer. */
+  private static boolean isNoAnswer(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.SocketTimeoutException
+          || t instanceof SQLException s && "08003".equals(s.getSQLState())
+          || t instanceof SQLTransientConnectionException && t.getCause() == null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The probe fails at its own timeout, counted from its start: a server that accepted the
+   * connection but stopped answering (SIGSTOP, partition) cannot hold the read beyond it, since
+   * statement_timeout is the server's own and a frozen server never applies it. The pool resets
+   * the connection's network timeout when it is returned.
+   */
+  private void probeDeadline(Connection c, long startedNanos) throws SQLException {
+    long left = defaults.timeout().toMillis() - (System.nanoTime() - startedNanos) / 1_000_000;
+    if (left <= 0) {
+      throw new SQLException("no answer within the probe timeout of " + defaults.timeout().toMillis()
+          + " ms (connecting took it all)", "08006");
+    }
+    c.setNetworkTimeout(Runnable::run, (int) Math.max(100, left));
   }
 
   /** Before the status is published, so an exposition built from the new status sees the listener's state. */

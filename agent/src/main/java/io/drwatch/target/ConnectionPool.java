@@ -36,6 +36,7 @@ public final class ConnectionPool implements AutoCloseable {
   }
 
   private final HikariDataSource dataSource;
+  private final Reachability reachability;
 
   public ConnectionPool(TargetSettings target, Defaults defaults, Duration statementTimeout) {
     this(target, defaults, statementTimeout, false);
@@ -63,8 +64,10 @@ public final class ConnectionPool implements AutoCloseable {
     hc.setMinimumIdle(0);
     hc.setIdleTimeout(Math.max(10_000, 4 * statementTimeout.toMillis()));
     hc.setMaxLifetime(30 * 60_000L);
-    hc.setConnectionTimeout(Math.max(250, defaults.connectTimeout().toMillis()));
-    hc.setValidationTimeout(Math.max(250, Math.min(defaults.connectTimeout().toMillis(), 5_000)));
+    // No borrow may outlast the probe: a crashed server must read down within interval + timeout.
+    hc.setConnectionTimeout(borrowTimeout(defaults).toMillis());
+    // Validating a pooled connection to a frozen server is part of the borrow's bounded wait.
+    hc.setValidationTimeout(Math.max(250, borrowTimeout(defaults).toMillis() / 2));
     // Start even while the database is down; each borrow retries the connection.
     hc.setInitializationFailTimeout(-1);
     hc.setAutoCommit(true);
@@ -80,6 +83,13 @@ public final class ConnectionPool implements AutoCloseable {
     hc.setConnectionInitSql(init);
     hc.setDataSourceProperties(props);
     this.dataSource = new HikariDataSource(hc);
+    this.reachability = Reachability.of(target.url(), borrowTimeout(defaults));
+  }
+
+  /** The longest a borrow waits for a connection: the connect timeout, never beyond the probe's. */
+  static Duration borrowTimeout(Defaults defaults) {
+    long ms = Math.min(defaults.connectTimeout().toMillis(), defaults.timeout().toMillis());
+    return Duration.ofMillis(Math.max(250, ms));
   }
 
   /** What every drwatch session runs first: read-only, and bounded by statement and lock timeouts. */
@@ -138,6 +148,20 @@ public final class ConnectionPool implements AutoCloseable {
 
   public Connection borrow() throws SQLException {
     return dataSource.getConnection();
+  }
+
+  /**
+   * The probe's borrow. With no idle connection to reuse (start, or after the pool dropped the
+   * broken connections of a crashed server) the pool would retry a refused connect until its
+   * timeout; one TCP connect first makes a refusal count at once. The server forks a backend for
+   * it that exits without logging (PostgreSQL ignores a connection closed before any byte).
+   */
+  public Connection borrowForProbe() throws SQLException {
+    var mx = dataSource.getHikariPoolMXBean();
+    if (mx == null || mx.getIdleConnections() == 0) {
+      reachability.check();
+    }
+    return borrow();
   }
 
   /** Connections currently open to the server (for tests and /api/targets). */
