@@ -17,6 +17,14 @@ public interface Collector {
   /** Also the config key and the enable switch. */
   String name();
 
+  /**
+   * Whether a target runs it without {@code collectors { <name> { enabled = true } }}: false for
+   * the collectors that write to the target or need something set up beside it.
+   */
+  default boolean enabledByDefault() {
+    return true;
+  }
+
   /** The collector's own sampling interval, or null to follow {@code defaults.interval}. */
   default Duration defaultInterval() {
     return null;

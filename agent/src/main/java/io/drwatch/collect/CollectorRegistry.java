@@ -1,40 +1,19 @@
 package io.drwatch.collect;
 
-import io.drwatch.collect.cockroach.CrdbSettings;
-import io.drwatch.collect.cockroach.CrdbLiveness;
-import io.drwatch.collect.cockroach.CrdbJobs;
-import io.drwatch.collect.cockroach.CrdbNodes;
-import io.drwatch.collect.cockroach.CrdbStores;
-import io.drwatch.collect.cockroach.CrdbSchedules;
-import io.drwatch.collect.cockroach.CrdbSession;
-import io.drwatch.collect.cockroach.CrdbStatements;
-import io.drwatch.collect.backup.Pgbackrest;
-import io.drwatch.collect.postgres.PgSettings;
-import io.drwatch.collect.postgres.PgHeartbeat;
-import io.drwatch.collect.postgres.PgDatabaseSize;
-import io.drwatch.collect.postgres.PgLocks;
-import io.drwatch.collect.postgres.PgReplicationSlots;
-import io.drwatch.collect.postgres.PgStandby;
-import io.drwatch.collect.postgres.PgActivity;
-import io.drwatch.collect.postgres.PgArchiver;
-import io.drwatch.collect.postgres.PgBgwriter;
-import io.drwatch.collect.postgres.PgCheckpointer;
-import io.drwatch.collect.postgres.PgDatabase;
-import io.drwatch.collect.postgres.PgIo;
-import io.drwatch.collect.postgres.PgReplication;
-import io.drwatch.collect.postgres.PgStatements;
-import io.drwatch.collect.postgres.PgTables;
-import io.drwatch.collect.postgres.PgSyncReplication;
-import io.drwatch.collect.postgres.PgWal;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.Set;
 
 /**
- * Every built-in collector and whether it runs by default. An unknown collector name in config is
- * an error at start-up, checked against this list.
+ * Every collector and whether it runs by default. An unknown collector name in config is an error
+ * at start-up, checked against this list. The built-in collectors register themselves: each is
+ * listed in {@code META-INF/services/io.drwatch.collect.Collector} (one line per collector, in the
+ * order they are documented), so this class imports none of them. {@code CollectorRegistrationTest}
+ * fails when a collector class is missing from that file or not named after its config key.
  */
 public final class CollectorRegistry {
 
@@ -51,33 +30,15 @@ public final class CollectorRegistry {
   }
 
   public static CollectorRegistry builtIn() {
-    return new CollectorRegistry(List.of(
-        new Entry(new PgReplication(), true),
-        new Entry(new PgSyncReplication(), true),
-        new Entry(new PgReplicationSlots(), true),
-        new Entry(new PgStandby(), true),
-        new Entry(new PgWal(), true),
-        new Entry(new PgArchiver(), true),
-        new Entry(new PgSettings(), true),
-        new Entry(new CrdbSession(), true),
-        new Entry(new CrdbLiveness(), true),
-        new Entry(new CrdbNodes(), true),
-        new Entry(new CrdbStores(), true),
-        new Entry(new CrdbStatements(), true),
-        new Entry(new CrdbJobs(), true),
-        new Entry(new CrdbSchedules(), true),
-        new Entry(new CrdbSettings(), true),
-        new Entry(new PgHeartbeat(), false),
-        new Entry(new Pgbackrest(), false),
-        new Entry(new PgStatements(), true),
-        new Entry(new PgDatabase(), true),
-        new Entry(new PgDatabaseSize(), true),
-        new Entry(new PgActivity(), true),
-        new Entry(new PgLocks(), true),
-        new Entry(new PgTables(), true),
-        new Entry(new PgBgwriter(), true),
-        new Entry(new PgCheckpointer(), true),
-        new Entry(new PgIo(), true)));
+    List<Entry> list = new ArrayList<>();
+    for (Collector c : ServiceLoader.load(Collector.class, Collector.class.getClassLoader())) {
+      list.add(new Entry(c, c.enabledByDefault()));
+    }
+    if (list.isEmpty()) {
+      throw new IllegalStateException("no collectors registered: META-INF/services/"
+          + Collector.class.getName() + " is missing from the classpath");
+    }
+    return new CollectorRegistry(list);
   }
 
   /** A registry of exactly these collectors (tests; collectors defined in config). */
@@ -87,7 +48,7 @@ public final class CollectorRegistry {
 
   /** This registry plus more collectors; a name already taken is an error. */
   public CollectorRegistry plus(List<Entry> more) {
-    List<Entry> all = new java.util.ArrayList<>(entries.values());
+    List<Entry> all = new ArrayList<>(entries.values());
     all.addAll(more);
     return new CollectorRegistry(all);
   }

@@ -134,6 +134,12 @@ public final class Pgbackrest implements Collector {
     return "pgbackrest";
   }
 
+  /** Opt-in: needs pgBackRest and its repository readable on the agent's host. */
+  @Override
+  public boolean enabledByDefault() {
+    return false;
+  }
+
   @Override
   public Duration defaultInterval() {
     return DEFAULT_INTERVAL;

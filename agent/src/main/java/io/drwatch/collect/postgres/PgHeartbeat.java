@@ -60,6 +60,12 @@ public final class PgHeartbeat implements PostgresCollector {
     return "heartbeat";
   }
 
+  /** Opt-in: writes to the target (a table the operator creates). */
+  @Override
+  public boolean enabledByDefault() {
+    return false;
+  }
+
   @Override
   public boolean writesToTarget() {
     return true;

@@ -1,0 +1,102 @@
+package io.drwatch.docs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.typesafe.config.ConfigFactory;
+import io.drwatch.collect.Collector;
+import io.drwatch.collect.CollectorRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A collector's README row and its docs/metrics.md section follow its declarations: the README's
+ * collector tables list every registered collector once, in registry order, with its default
+ * interval and whether it is off by default; docs/metrics.md has a {@code ## <name>} section per
+ * collector in the same order ({@link MetricsDocTest} checks each section's rows).
+ */
+class CollectorDocsTest {
+
+  private static final Pattern KEY_CELL = Pattern.compile("`([a-z_]+)`( \\(off by default\\))?");
+
+  record Row(String key, boolean offByDefault, Duration interval, int line) {}
+
+  @Test
+  void readmeRowsFollowTheDeclarations() throws IOException {
+    List<String> lines = Files.readAllLines(ConfigurationDocTest.root().resolve("README.md"), StandardCharsets.UTF_8);
+    List<Row> rows = readmeRows(lines);
+    List<CollectorRegistry.Entry> entries = CollectorRegistry.builtIn().entries();
+    Duration floor = ConfigFactory.defaultReference().getDuration("drwatch.defaults.interval");
+    List<String> problems = new ArrayList<>();
+    assertEquals(entries.stream().map(e -> e.collector().name()).toList(),
+        rows.stream().map(Row::key).toList(),
+        "README.md '## Collectors' tables: one row per registered collector, in the order of "
+            + "META-INF/services/io.drwatch.collect.Collector");
+    for (int i = 0; i < rows.size(); i++) {
+      Row row = rows.get(i);
+      Collector c = entries.get(i).collector();
+      Duration declared = c.defaultInterval() != null && c.defaultInterval().compareTo(floor) > 0
+          ? c.defaultInterval() : floor;
+      if (!declared.equals(row.interval())) {
+        problems.add("README.md:" + row.line() + ": `" + row.key() + "` default interval "
+            + row.interval() + ", declared " + declared);
+      }
+      if (row.offByDefault() == entries.get(i).enabledByDefault()) {
+        problems.add("README.md:" + row.line() + ": `" + row.key() + "` is "
+            + (entries.get(i).enabledByDefault() ? "on" : "off") + " by default; the row says otherwise");
+      }
+    }
+    if (!problems.isEmpty()) {
+      fail("README collector rows that disagree with the collectors:\n  - " + String.join("\n  - ", problems));
+    }
+  }
+
+  @Test
+  void metricsDocHasASectionPerCollectorInRegistryOrder() throws IOException {
+    List<String> registered = CollectorRegistry.builtIn().entries().stream().map(e -> e.collector().name()).toList();
+    List<String> sections = new ArrayList<>();
+    for (String line : Files.readAllLines(MetricsDocTest.findDoc(), StandardCharsets.UTF_8)) {
+      if (line.startsWith("## ") && registered.contains(line.substring(3).strip())) {
+        sections.add(line.substring(3).strip());
+      }
+    }
+    assertEquals(registered, sections, "docs/metrics.md: a '## <collector>' section per collector, "
+        + "in the order of META-INF/services/io.drwatch.collect.Collector");
+  }
+
+  /** The rows of the tables under '## Collectors' whose header is collector | … | default interval | …. */
+  static List<Row> readmeRows(List<String> lines) {
+    List<Row> out = new ArrayList<>();
+    boolean inSection = false;
+    int intervalColumn = -1;
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i).strip();
+      if (line.startsWith("## ")) {
+        inSection = line.equals("## Collectors");
+        continue;
+      }
+      if (!inSection || !line.startsWith("|")) {
+        intervalColumn = line.startsWith("|") ? intervalColumn : -1;
+        continue;
+      }
+      List<String> cells = MetricsDocTest.cells(line);
+      if (intervalColumn < 0) {
+        intervalColumn = cells.get(0).equals("collector") ? cells.indexOf("default interval") : -1;
+        continue;
+      }
+      Matcher m = KEY_CELL.matcher(cells.get(0));
+      if (m.matches()) {
+        Duration interval = ConfigFactory.parseString("d = " + cells.get(intervalColumn)).getDuration("d");
+        out.add(new Row(m.group(1), m.group(2) != null, interval, i + 1));
+      }
+    }
+    return out;
+  }
+}
