@@ -15,7 +15,10 @@ import java.util.Set;
  * written, for remote_write) on the synchronous set, so failing over to the most advanced standby
  * loses no acknowledged commit: the estimate is 0. In force means: {@code FIRST n} (or a plain
  * list) has at least n streaming standbys in sync_state {@code sync}, {@code ANY n} has at least
- * n in {@code quorum}, and the server's synchronous_commit makes commits wait for them.
+ * n in {@code quorum}, the server's synchronous_commit makes commits wait for them, and no role
+ * or database overrides synchronous_commit to {@code local} or {@code off} (those commits return
+ * before any standby has them, so the claim falls back to the best standby's flush lag). A
+ * session or transaction that sets synchronous_commit itself is invisible to any monitor.
  */
 final class ReplicaLayer {
 
@@ -27,6 +30,7 @@ final class ReplicaLayer {
   static final String LAG_SECONDS = "pg_replication_lag_seconds";
   static final String SYNC_REQUIRED = "pg_replication_sync_standbys_required";
   static final String SYNC_CONFIG = "pg_replication_sync_config_info";
+  static final String COMMIT_OVERRIDE = "pg_replication_sync_commit_override_info";
 
   private static final Set<String> WAITING_COMMITS = Set.of("remote_write", "on", "remote_apply");
 
@@ -76,6 +80,11 @@ final class ReplicaLayer {
     String method = Readings.label(config.get(0), "method");
     if (!WAITING_COMMITS.contains(Readings.label(config.get(0), "synchronous_commit"))) {
       return false;
+    }
+    for (Sample o : primary.all(COMMIT_OVERRIDE)) {
+      if (!WAITING_COMMITS.contains(Readings.label(o, "synchronous_commit"))) {
+        return false; // some role or database commits without waiting
+      }
     }
     String member = switch (method == null ? "" : method) {
       case "first" -> "sync";

@@ -26,6 +26,7 @@ class ClusterInputsTest {
     READ.put(ReplicaLayer.LAG_SECONDS, List.of("application_name", "stage"));
     READ.put(ReplicaLayer.SYNC_REQUIRED, List.of());
     READ.put(ReplicaLayer.SYNC_CONFIG, List.of("method", "synchronous_commit"));
+    READ.put(ReplicaLayer.COMMIT_OVERRIDE, List.of("synchronous_commit"));
     READ.put(ArchiveLayer.ENABLED, List.of());
     READ.put(ArchiveLayer.FAILING, List.of());
     READ.put(ArchiveLayer.UNARCHIVED, List.of());

@@ -6,6 +6,8 @@ import static io.drwatch.cluster.Fixture.syncConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.drwatch.collect.Sample;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +54,23 @@ class ReplicaLayerTest {
         standbyRow("sync1", "streaming", "sync", 4096, 0.001),
         standbyRow("async1", "streaming", "async", 100_000, 0.5)));
     assertEquals(new Layer("replica", true, 0.0, 0.0), ReplicaLayer.estimate(p));
+  }
+
+  @Test
+  void aRoleOrDatabaseCommittingLocallyVoidsTheSynchronousClaim() {
+    List<List<Sample>> standbys = List.of(
+        standbyRow("sync1", "streaming", "sync", 4096, 0.001),
+        standbyRow("async1", "streaming", "async", 100_000, 0.5));
+    List<Sample> waiting = new ArrayList<>(syncConfig("first", "on", 1));
+    waiting.add(Fixture.s("pg_replication_sync_commit_override_info", 1, "", "batch", "remote_apply"));
+    assertEquals(new Layer("replica", true, 0.0, 0.0), ReplicaLayer.estimate(primaryWith(waiting, standbys)),
+        "an override that still waits keeps the guarantee");
+    for (String level : List.of("local", "off")) {
+      List<Sample> bypass = new ArrayList<>(syncConfig("first", "on", 1));
+      bypass.add(Fixture.s("pg_replication_sync_commit_override_info", 1, "app", "", level));
+      assertEquals(new Layer("replica", true, 0.001, 4096.0), ReplicaLayer.estimate(primaryWith(bypass, standbys)),
+          "database app commits with " + level + ": the best standby's flush lag is what it risks");
+    }
   }
 
   @Test

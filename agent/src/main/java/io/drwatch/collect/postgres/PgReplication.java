@@ -28,8 +28,9 @@ public final class PgReplication implements PostgresCollector {
       "WAL bytes between this server's current position and the standby's position at each stage.",
       "application_name", "stage");
   static final MetricFamily LAG_SECONDS = gauge("pg_replication_lag_seconds",
-      "Time the standby's write/flush/replay lags behind (pg_stat_replication *_lag); reads 0 when "
-          + "a streaming standby reports NULL, which the server does once it is caught up and idle.",
+      "Time the standby's write/flush/replay lags behind: pg_stat_replication *_lag, but at least "
+          + "the time since the standby's last reply while WAL is outstanding at that stage (the "
+          + "server's lag freezes when replies stop); 0 for a caught-up streaming standby.",
       "application_name", "stage");
   static final MetricFamily SYNC_PRIORITY = gauge("pg_replication_sync_priority",
       "Priority for being chosen as synchronous standby (0 = asynchronous).", "application_name");
@@ -48,7 +49,8 @@ public final class PgReplication implements PostgresCollector {
              extract(epoch FROM write_lag)::float8  AS write_lag_s,
              extract(epoch FROM flush_lag)::float8  AS flush_lag_s,
              extract(epoch FROM replay_lag)::float8 AS replay_lag_s,
-             extract(epoch FROM reply_time)::float8 AS reply_time
+             extract(epoch FROM reply_time)::float8 AS reply_time,
+             extract(epoch FROM now() - reply_time)::float8 AS reply_age
       FROM pg_stat_replication,
            (SELECT CASE WHEN pg_is_in_recovery() THEN pg_last_wal_receive_lsn()
                         ELSE pg_current_wal_lsn() END AS cur) w
@@ -93,15 +95,30 @@ public final class PgReplication implements PostgresCollector {
         out.add(LAG_BYTES, r.dbl(stage + "_lag"), app, stage);
       }
       for (String stage : List.of("write", "flush", "replay")) {
-        Double lag = r.dbl(stage + "_lag_s");
-        if (lag == null && "streaming".equals(state)) {
-          lag = 0.0; // NULL while streaming means caught up (walsender clears idle lag times)
-        }
-        out.add(LAG_SECONDS, lag, app, stage);
+        out.add(LAG_SECONDS, lagSeconds(r.dbl(stage + "_lag_s"), r.dbl(stage + "_lag"),
+            r.dbl("reply_age"), state), app, stage);
       }
       out.add(SYNC_PRIORITY, r.dbl("sync_priority"), app);
       out.add(LAST_REPLY, r.dbl("reply_time"), app);
     }
     return out.toList();
+  }
+
+  /**
+   * The server computes *_lag only when a reply arrives, so a standby that stops replying keeps
+   * its last value (or NULL, once it had caught up) however much WAL piles up. While WAL is
+   * outstanding at the stage, the standby has confirmed nothing since its reply, so the lag is at
+   * least the reply's age. A reply is due every wal_receiver_status_interval even when idle, so
+   * a sample taken just as new WAL leaves may read up to that interval too high, never too low.
+   */
+  static Double lagSeconds(Double reported, Double outstandingBytes, Double replyAge, String state) {
+    Double lag = reported;
+    if (lag == null && "streaming".equals(state)) {
+      lag = 0.0; // NULL while streaming means caught up (walsender clears idle lag times)
+    }
+    if (outstandingBytes != null && outstandingBytes > 0 && replyAge != null) {
+      lag = Math.max(lag == null ? 0 : lag, Math.max(0, replyAge));
+    }
+    return lag;
   }
 }

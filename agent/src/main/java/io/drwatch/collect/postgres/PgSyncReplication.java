@@ -10,6 +10,7 @@ import io.drwatch.collect.Row;
 import io.drwatch.collect.Sample;
 import io.drwatch.collect.Samples;
 import io.drwatch.target.ServerInfo;
+import io.vertx.core.json.JsonArray;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Set;
@@ -33,6 +34,10 @@ public final class PgSyncReplication implements Collector {
   static final MetricFamily CONFIG = info("pg_replication_sync_config_info",
       "Synchronous replication method (off, first, any) and the server's synchronous_commit.",
       "method", "synchronous_commit");
+  static final MetricFamily COMMIT_OVERRIDE = info("pg_replication_sync_commit_override_info",
+      "1 per role and/or database setting synchronous_commit (ALTER ROLE/DATABASE ... SET, "
+          + "pg_db_role_setting; empty label = all); local or off commits there without waiting "
+          + "for any standby.", "database", "role", "synchronous_commit");
 
   static final String SQL = """
       SELECT current_setting('synchronous_standby_names') AS names,
@@ -42,7 +47,14 @@ public final class PgSyncReplication implements Collector {
                  AND flush_lsn IS NOT NULL) AS candidates,
              (SELECT count(*) FROM pg_stat_replication WHERE state IS NULL) AS hidden,
              (SELECT count(*) FROM pg_stat_activity
-               WHERE wait_event_type = 'IPC' AND wait_event = 'SyncRep') AS waiting""";
+               WHERE wait_event_type = 'IPC' AND wait_event = 'SyncRep') AS waiting,
+             (SELECT json_agg(json_build_array(coalesce(d.datname, ''), coalesce(r.rolname, ''),
+                                               substr(c, length('synchronous_commit=') + 1)))::text
+                FROM pg_db_role_setting s
+                LEFT JOIN pg_database d ON d.oid = s.setdatabase
+                LEFT JOIN pg_roles r ON r.oid = s.setrole,
+                     unnest(s.setconfig) c
+               WHERE c LIKE 'synchronous_commit=%') AS overrides""";
 
   private static final Set<String> WAITING_COMMIT_LEVELS = Set.of("remote_write", "on", "remote_apply");
 
@@ -58,7 +70,7 @@ public final class PgSyncReplication implements Collector {
 
   @Override
   public List<MetricFamily> families() {
-    return List.of(REQUIRED, CONNECTED, WOULD_BLOCK, WAITING, CONFIG);
+    return List.of(REQUIRED, CONNECTED, WOULD_BLOCK, WAITING, CONFIG, COMMIT_OVERRIDE);
   }
 
   @Override
@@ -79,12 +91,32 @@ public final class PgSyncReplication implements Collector {
     boolean blocks = ssn.method() != SynchronousStandbyNames.Method.OFF
         && WAITING_COMMIT_LEVELS.contains(commit)
         && candidates < ssn.numSync();
-    return new Samples()
+    Samples out = new Samples()
         .add(REQUIRED, ssn.numSync())
         .add(CONNECTED, candidates)
         .flag(WOULD_BLOCK, blocks)
         .add(WAITING, row.lng("waiting"))
-        .info(CONFIG, ssn.method().label(), commit)
-        .toList();
+        .info(CONFIG, ssn.method().label(), commit);
+    String overrides = row.string("overrides");
+    if (overrides != null) {
+      for (Object o : new JsonArray(overrides)) {
+        JsonArray a = (JsonArray) o;
+        out.info(COMMIT_OVERRIDE, a.getString(0), a.getString(1), commitLevel(a.getString(2)));
+      }
+    }
+    return out.toList();
+  }
+
+  /**
+   * A stored setting as the server reads it: synchronous_commit is an enum whose names match in
+   * any case, with true/yes/1 and false/no/0 as hidden spellings of on and off (guc_tables.c).
+   */
+  static String commitLevel(String stored) {
+    String v = stored.trim().toLowerCase(java.util.Locale.ROOT);
+    return switch (v) {
+      case "true", "yes", "1" -> "on";
+      case "false", "no", "0" -> "off";
+      default -> v;
+    };
   }
 }

@@ -7,7 +7,9 @@ import java.util.Locale;
 /**
  * {@code synchronous_standby_names} as the server reads it (syncrep_gram.y): empty (sync rep off),
  * a plain list (FIRST 1), {@code N (list)} and {@code FIRST N (list)} (priority), or
- * {@code ANY N (list)} (quorum). Names may be double-quoted; {@code *} matches any standby.
+ * {@code ANY N (list)} (quorum). A standby name is an identifier, a double-quoted name, {@code *}
+ * or a number (the grammar's {@code standby_name: NAME | NUM}): {@code '1, 2'} is FIRST 1 of the
+ * standbys named 1 and 2, and a leading number is num_sync only when a parenthesis follows it.
  */
 public record SynchronousStandbyNames(Method method, int numSync, List<String> names) {
 
@@ -38,7 +40,7 @@ public record SynchronousStandbyNames(Method method, int numSync, List<String> n
       lx.word();
       return parenthesized(lx, first.equalsIgnoreCase("ANY") ? Method.ANY : Method.FIRST);
     }
-    if (lx.peekIsDigit()) {
+    if (lx.numberFollowedByParenthesis()) {
       return parenthesized(lx, Method.FIRST); // "N (list)" is FIRST N
     }
     List<String> names = lx.nameList();
@@ -93,6 +95,19 @@ public record SynchronousStandbyNames(Method method, int numSync, List<String> n
       boolean number = peekIsDigit();
       pos = save;
       return number;
+    }
+
+    /** {@code N (}: num_sync of a priority list; a number followed by anything else is a name. */
+    boolean numberFollowedByParenthesis() {
+      if (!peekIsDigit()) {
+        return false;
+      }
+      int save = pos;
+      number();
+      skipSpace();
+      boolean paren = pos < s.length() && s.charAt(pos) == '(';
+      pos = save;
+      return paren;
     }
 
     String word() {

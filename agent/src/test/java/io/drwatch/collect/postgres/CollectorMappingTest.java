@@ -47,7 +47,20 @@ class CollectorMappingTest {
     return row("application_name", app, "client_addr", addr, "pid", pid, "state", state,
         "sync_state", syncState, "sync_priority", priority,
         "sent_lag", sent, "write_lag", write, "flush_lag", flush, "replay_lag", replay,
-        "write_lag_s", writeS, "flush_lag_s", flushS, "replay_lag_s", replayS, "reply_time", replyTime);
+        "write_lag_s", writeS, "flush_lag_s", flushS, "replay_lag_s", replayS, "reply_time", replyTime,
+        "reply_age", replyTime == null ? null : NOW.getEpochSecond() - replyTime);
+  }
+
+  @Test
+  void lagSecondsAreAtLeastTheReplyAgeWhileWalIsOutstanding() {
+    // the standby stopped replying 42 s ago; the server still shows the lag of its last reply
+    assertEquals(42.0, PgReplication.lagSeconds(0.003, 5e6, 42.0, "streaming"));
+    assertEquals(42.0, PgReplication.lagSeconds(null, 5e6, 42.0, "streaming"), "NULL once caught up");
+    assertEquals(42.0, PgReplication.lagSeconds(null, 5e6, 42.0, "catchup"));
+    assertEquals(60.0, PgReplication.lagSeconds(60.0, 5e6, 0.5, "streaming"), "the server's own value when higher");
+    assertEquals(0.0, PgReplication.lagSeconds(null, 0.0, 9.0, "streaming"), "nothing outstanding: caught up");
+    assertEquals(0.002, PgReplication.lagSeconds(0.002, 0.0, 9.0, "streaming"));
+    assertEquals(null, PgReplication.lagSeconds(null, 5e6, null, "catchup"), "no reply yet: unknown");
   }
 
   @Test
@@ -143,7 +156,30 @@ class CollectorMappingTest {
 
   private static Row sync(String names, String commit, long candidates, long waiting) {
     return row("names", names, "synchronous_commit", commit, "candidates", candidates,
-        "hidden", 0L, "waiting", waiting);
+        "hidden", 0L, "waiting", waiting, "overrides", null);
+  }
+
+  @Test
+  void numericStandbyNamesAreAPriorityListOfOne() throws Exception {
+    // '1, 2' is legal (standby_name: NAME | NUM): FIRST 1 of standbys named 1 and 2
+    String out = expose("sync_replication", PgSyncReplication.map(sync("1, 2", "on", 0, 0)));
+    assertEquals("pg_replication_sync_standbys_required{target=\"pg-a\"} 1.0\n",
+        Exposition.only(out, "pg_replication_sync_standbys_required{"));
+    assertEquals("pg_replication_commits_would_block{target=\"pg-a\"} 1.0\n",
+        Exposition.only(out, "pg_replication_commits_would_block{"));
+  }
+
+  @Test
+  void synchronousCommitOverridesOfRolesAndDatabasesAreListed() throws Exception {
+    Row r = row("names", "FIRST 1 (s1)", "synchronous_commit", "on", "candidates", 1L, "hidden", 0L,
+        "waiting", 0L, "overrides", "[[\"\", \"batch\", \"LOCAL\"], [\"app\", \"\", \"false\"], "
+            + "[\"app\", \"etl\", \"remote_apply\"]]");
+    assertEquals("""
+        pg_replication_sync_commit_override_info{database="",role="batch",synchronous_commit="local",target="pg-a"} 1
+        pg_replication_sync_commit_override_info{database="app",role="",synchronous_commit="off",target="pg-a"} 1
+        pg_replication_sync_commit_override_info{database="app",role="etl",synchronous_commit="remote_apply",target="pg-a"} 1
+        """, Exposition.only(expose("sync_replication", PgSyncReplication.map(r)),
+        "pg_replication_sync_commit_override_info{"));
   }
 
   @Test

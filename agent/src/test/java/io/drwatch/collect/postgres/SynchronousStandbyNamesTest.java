@@ -42,6 +42,17 @@ class SynchronousStandbyNamesTest {
   }
 
   @Test
+  void numericStandbyNamesAreNames() {
+    // standby_name: NAME | NUM; a number is num_sync only before a parenthesis.
+    assertEquals(ssn(FIRST, 1, "1", "2"), SynchronousStandbyNames.parse("1, 2"));
+    assertEquals(ssn(FIRST, 1, "1"), SynchronousStandbyNames.parse("1"));
+    assertEquals(ssn(FIRST, 1, "10", "s1"), SynchronousStandbyNames.parse(" 10 ,s1"));
+    assertEquals(ssn(FIRST, 2, "1", "2"), SynchronousStandbyNames.parse("2 (1, 2)"));
+    assertEquals(ssn(FIRST, 1, "2", "a"), SynchronousStandbyNames.parse("FIRST 1 (2, a)"));
+    assertEquals(ssn(ANY, 2, "1", "2", "3"), SynchronousStandbyNames.parse("ANY 2(1,2,3)"));
+  }
+
+  @Test
   void explicitFirst() {
     assertEquals(ssn(FIRST, 2, "a", "b"), SynchronousStandbyNames.parse("FIRST 2 (a,b)"));
     assertEquals(ssn(FIRST, 1, "a"), SynchronousStandbyNames.parse("first 1 (a)"));
