@@ -18,6 +18,11 @@ import java.util.Map;
  * Per connected standby, from {@code pg_stat_replication} (identical columns 13-18). On a cascading
  * standby the view lists its downstream standbys and positions are measured against the WAL it
  * has received, since {@code pg_current_wal_lsn()} raises during recovery.
+ *
+ * <p>The view lists logical walsenders (subscriptions, CDC tools) beside physical standbys. They
+ * cannot be promoted, so they get families of their own and the standby families (which the
+ * replica layer reads) list physical walsenders only. Logical means: the walsender holds a
+ * logical slot, or it is connected to a database (a physical replication connection never is).
  */
 public final class PgReplication implements PostgresCollector {
 
@@ -37,24 +42,37 @@ public final class PgReplication implements PostgresCollector {
   static final MetricFamily LAST_REPLY = gauge("pg_replication_last_reply_timestamp_seconds",
       "When the last reply message arrived from the standby (Unix time).", "application_name");
   static final MetricFamily STANDBYS = gauge("pg_replication_standbys_connected",
-      "Number of WAL senders (connected standbys) on this server.");
+      "Number of physical WAL senders (standbys, base backups) on this server.");
+  static final MetricFamily LOGICAL_INFO = info("pg_replication_logical_sender_info",
+      "1 per logical walsender (subscription, CDC tool) on this server; not a standby.",
+      "application_name", "slot_name", "database", "client_addr", "state");
+  static final MetricFamily LOGICAL_LAG_BYTES = gauge("pg_replication_logical_lag_bytes",
+      "WAL bytes between this server's current position and the logical receiver's position at "
+          + "each stage (flush = what the receiver confirmed).", "application_name", "stage");
+  static final MetricFamily LOGICAL_SENDERS = gauge("pg_replication_logical_senders_connected",
+      "Number of logical walsenders (subscriptions, CDC tools) on this server.");
 
   static final String SQL = """
-      SELECT application_name, coalesce(host(client_addr), 'local') AS client_addr, pid,
-             state, sync_state, sync_priority,
-             pg_wal_lsn_diff(w.cur, sent_lsn)::float8   AS sent_lag,
-             pg_wal_lsn_diff(w.cur, write_lsn)::float8  AS write_lag,
-             pg_wal_lsn_diff(w.cur, flush_lsn)::float8  AS flush_lag,
-             pg_wal_lsn_diff(w.cur, replay_lsn)::float8 AS replay_lag,
-             extract(epoch FROM write_lag)::float8  AS write_lag_s,
-             extract(epoch FROM flush_lag)::float8  AS flush_lag_s,
-             extract(epoch FROM replay_lag)::float8 AS replay_lag_s,
-             extract(epoch FROM reply_time)::float8 AS reply_time,
-             extract(epoch FROM now() - reply_time)::float8 AS reply_age
-      FROM pg_stat_replication,
+      SELECT r.application_name, coalesce(host(r.client_addr), 'local') AS client_addr, r.pid,
+             r.state, r.sync_state, r.sync_priority,
+             pg_wal_lsn_diff(w.cur, r.sent_lsn)::float8   AS sent_lag,
+             pg_wal_lsn_diff(w.cur, r.write_lsn)::float8  AS write_lag,
+             pg_wal_lsn_diff(w.cur, r.flush_lsn)::float8  AS flush_lag,
+             pg_wal_lsn_diff(w.cur, r.replay_lsn)::float8 AS replay_lag,
+             extract(epoch FROM r.write_lag)::float8  AS write_lag_s,
+             extract(epoch FROM r.flush_lag)::float8  AS flush_lag_s,
+             extract(epoch FROM r.replay_lag)::float8 AS replay_lag_s,
+             extract(epoch FROM r.reply_time)::float8 AS reply_time,
+             extract(epoch FROM now() - r.reply_time)::float8 AS reply_age,
+             sl.slot_name, a.datname,
+             (sl.slot_type = 'logical' OR a.datname IS NOT NULL) AS logical
+      FROM pg_stat_replication r
+      LEFT JOIN pg_replication_slots sl ON sl.active_pid = r.pid
+      LEFT JOIN pg_stat_activity a ON a.pid = r.pid,
            (SELECT CASE WHEN pg_is_in_recovery() THEN pg_last_wal_receive_lsn()
                         ELSE pg_current_wal_lsn() END AS cur) w
-      ORDER BY application_name, pid""";
+      ORDER BY r.application_name, r.pid""";
+
 
   @Override
   public String name() {
@@ -63,7 +81,8 @@ public final class PgReplication implements PostgresCollector {
 
   @Override
   public List<MetricFamily> families() {
-    return List.of(STANDBY_INFO, LAG_BYTES, LAG_SECONDS, SYNC_PRIORITY, LAST_REPLY, STANDBYS);
+    return List.of(STANDBY_INFO, LAG_BYTES, LAG_SECONDS, SYNC_PRIORITY, LAST_REPLY, STANDBYS,
+        LOGICAL_INFO, LOGICAL_LAG_BYTES, LOGICAL_SENDERS);
   }
 
   @Override
@@ -77,16 +96,29 @@ public final class PgReplication implements PostgresCollector {
 
   static List<Sample> map(List<Row> rows) {
     Samples out = new Samples();
-    out.add(STANDBYS, rows.size());
+    long logical = rows.stream().filter(r -> Boolean.TRUE.equals(r.bool("logical"))).count();
+    out.add(STANDBYS, rows.size() - logical);
+    out.add(LOGICAL_SENDERS, logical);
     Map<String, Integer> seen = new HashMap<>();
+    Map<String, Integer> seenLogical = new HashMap<>();
     for (Row r : rows) {
+      boolean isLogical = Boolean.TRUE.equals(r.bool("logical"));
       String app = r.string("application_name");
       // Two walsenders may share an application_name; the later ones get their pid appended so
       // label sets stay unique.
-      if (seen.merge(app, 1, Integer::sum) > 1) {
+      if ((isLogical ? seenLogical : seen).merge(app, 1, Integer::sum) > 1) {
         app = app + "#" + r.string("pid");
       }
       String state = r.string("state");
+      if (isLogical) {
+        out.info(LOGICAL_INFO, app, r.string("slot_name"), r.string("datname"), r.string("client_addr"), state);
+        if (state != null) {
+          for (String stage : List.of("sent", "write", "flush", "replay")) {
+            out.add(LOGICAL_LAG_BYTES, r.dbl(stage + "_lag"), app, stage);
+          }
+        }
+        continue;
+      }
       out.info(STANDBY_INFO, app, r.string("client_addr"), state, r.string("sync_state"));
       if (state == null) {
         continue; // walsender details need pg_read_all_stats

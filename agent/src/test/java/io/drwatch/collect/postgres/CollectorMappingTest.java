@@ -48,7 +48,37 @@ class CollectorMappingTest {
         "sync_state", syncState, "sync_priority", priority,
         "sent_lag", sent, "write_lag", write, "flush_lag", flush, "replay_lag", replay,
         "write_lag_s", writeS, "flush_lag_s", flushS, "replay_lag_s", replayS, "reply_time", replyTime,
-        "reply_age", replyTime == null ? null : NOW.getEpochSecond() - replyTime);
+        "reply_age", replyTime == null ? null : NOW.getEpochSecond() - replyTime,
+        "slot_name", null, "datname", null, "logical", false);
+  }
+
+  @Test
+  void logicalWalsendersAreNoStandbys() throws Exception {
+    Row standby = walsender("s1", 101, "10.0.0.2", "streaming", "async", 0, 0.0, 0.0, 0.0, 0.0,
+        null, null, null, 1735689599.25);
+    Row subscription = row("application_name", "sub1", "client_addr", "10.0.0.9", "pid", 300,
+        "state", "streaming", "sync_state", "async", "sync_priority", 0, "sent_lag", 0.0,
+        "write_lag", 100.0, "flush_lag", 4096.0, "replay_lag", 4096.0, "write_lag_s", null,
+        "flush_lag_s", null, "replay_lag_s", null, "reply_time", 1735689599.0, "reply_age", 1.0,
+        "slot_name", "sub1", "datname", "app", "logical", true);
+    String text = expose("replication", PgReplication.map(List.of(standby, subscription)));
+    assertEquals("""
+        # TYPE pg_replication_logical_lag_bytes gauge
+        pg_replication_logical_lag_bytes{application_name="sub1",stage="flush",target="pg-a"} 4096.0
+        pg_replication_logical_lag_bytes{application_name="sub1",stage="replay",target="pg-a"} 4096.0
+        pg_replication_logical_lag_bytes{application_name="sub1",stage="sent",target="pg-a"} 0.0
+        pg_replication_logical_lag_bytes{application_name="sub1",stage="write",target="pg-a"} 100.0
+        # TYPE pg_replication_logical_sender_info gauge
+        pg_replication_logical_sender_info{application_name="sub1",client_addr="10.0.0.9",database="app",slot_name="sub1",state="streaming",target="pg-a"} 1
+        # TYPE pg_replication_logical_senders_connected gauge
+        pg_replication_logical_senders_connected{target="pg-a"} 1.0
+        # TYPE pg_replication_standby_info gauge
+        pg_replication_standby_info{application_name="s1",client_addr="10.0.0.2",state="streaming",sync_state="async",target="pg-a"} 1
+        # TYPE pg_replication_standbys_connected gauge
+        pg_replication_standbys_connected{target="pg-a"} 1.0
+        """, Exposition.only(text, "pg_replication_logical", "pg_replication_standby"));
+    assertEquals("", Exposition.only(text, "pg_replication_lag_bytes{application_name=\"sub1\""),
+        "the subscription is in no standby family");
   }
 
   @Test
@@ -79,6 +109,8 @@ class CollectorMappingTest {
         pg_replication_lag_seconds{application_name="s1",stage="write",target="pg-a"} 0.0
         # TYPE pg_replication_last_reply_timestamp_seconds gauge
         pg_replication_last_reply_timestamp_seconds{application_name="s1",target="pg-a"} 1.73568959925E9
+        # TYPE pg_replication_logical_senders_connected gauge
+        pg_replication_logical_senders_connected{target="pg-a"} 0.0
         # TYPE pg_replication_standby_info gauge
         pg_replication_standby_info{application_name="s1",client_addr="10.0.0.2",state="streaming",sync_state="async",target="pg-a"} 1
         # TYPE pg_replication_standbys_connected gauge
@@ -98,6 +130,8 @@ class CollectorMappingTest {
         pg_replication_lag_bytes{application_name="s2",stage="replay",target="pg-a"} 24576.0
         pg_replication_lag_bytes{application_name="s2",stage="sent",target="pg-a"} 0.0
         pg_replication_lag_bytes{application_name="s2",stage="write",target="pg-a"} 8192.0
+        # TYPE pg_replication_logical_senders_connected gauge
+        pg_replication_logical_senders_connected{target="pg-a"} 0.0
         # TYPE pg_replication_standby_info gauge
         pg_replication_standby_info{application_name="s2",client_addr="10.0.0.3",state="catchup",sync_state="async",target="pg-a"} 1
         # TYPE pg_replication_standbys_connected gauge
@@ -113,6 +147,8 @@ class CollectorMappingTest {
     Row r = walsender("s3", 103, "local", null, null, null, null, null, null, null,
         null, null, null, null);
     assertEquals("""
+        # TYPE pg_replication_logical_senders_connected gauge
+        pg_replication_logical_senders_connected{target="pg-a"} 0.0
         # TYPE pg_replication_standby_info gauge
         pg_replication_standby_info{application_name="s3",client_addr="local",state="",sync_state="",target="pg-a"} 1
         # TYPE pg_replication_standbys_connected gauge
@@ -147,6 +183,8 @@ class CollectorMappingTest {
   @Test
   void noStandbysStillSaysZeroConnected() throws Exception {
     assertEquals("""
+        # TYPE pg_replication_logical_senders_connected gauge
+        pg_replication_logical_senders_connected{target="pg-a"} 0.0
         # TYPE pg_replication_standbys_connected gauge
         pg_replication_standbys_connected{target="pg-a"} 0.0
         """, expose("replication", PgReplication.map(List.of())));
