@@ -33,12 +33,14 @@ public final class ClusterDerivation implements Derivation, ProbeListener {
   static final String STANDBY_COLLECTOR = "standby";
   static final String REPLAY_BACKLOG = "pg_standby_replay_lag_bytes";
   static final String RECEIVE_LSN = "pg_standby_receive_lsn_bytes";
+  static final String APPLY_DELAY = "pg_settings_recovery_min_apply_delay_seconds";
 
   private final Map<String, ClusterSettings> clusters;
   private final Map<String, Flavor> configuredFlavors = new HashMap<>();
   private final FailoverTracker failovers = new FailoverTracker();
   private final OutageTracker outages = new OutageTracker();
   private final ReplayRates rates = new ReplayRates();
+  private final WriterPositions writers = new WriterPositions();
 
   public ClusterDerivation(AgentConfig config) {
     this.clusters = Map.copyOf(config.clusters());
@@ -55,12 +57,18 @@ public final class ClusterDerivation implements Derivation, ProbeListener {
     }
     outages.retainOnly(configuredFlavors.keySet());
     failovers.retainOnly(configuredFlavors.keySet());
+    writers.retainOnly(configuredFlavors.keySet());
   }
 
   @Override
   public void probed(TargetSettings target, ServerInfo server, Instant at) {
     failovers.observe(target.cluster(), target.name(), server, at);
     outages.observe(target.name(), target.cluster(), server != null, at);
+    if (server != null && server.isPostgres() && !server.inRecovery() && server.wal() != null
+        && server.wal().current() != null && server.systemIdentifier() != null) {
+      writers.saw(new WriterPositions.Seen(target.cluster(), target.name(), server.systemIdentifier(),
+          at.toEpochMilli() / 1000.0, server.wal().current()));
+    }
   }
 
   @Override
@@ -111,11 +119,25 @@ public final class ClusterDerivation implements Derivation, ProbeListener {
     Instant last = failovers.lastFailoverAt(cluster);
     gauge(out, null, ClusterFamilies.LAST_FAILOVER, last == null ? null : last.toEpochMilli() / 1000.0, cluster);
 
+    List<Double> catchups = new ArrayList<>();
+    for (Member s : top.standbys()) {
+      standbys.add(s.target());
+      Double c = catchup(s);
+      catchups.add(c);
+      gauge(out, s.target(), ClusterFamilies.STANDBY_CATCHUP, c, cluster);
+    }
+    Promotion.Answer best = promotion(cluster, top, out);
+
     List<Layer> layers = new ArrayList<>();
     if (top.writer() != null) {
       Readings primary = top.writer().readings();
       addIfPresent(layers, ReplicaLayer.estimate(primary));
       addIfPresent(layers, ArchiveLayer.estimate(primary, now));
+    } else if (top.primaries() == 0 && writers.last(cluster) != null) {
+      // The writer is gone: recovery through a standby costs what the best candidate lacks of
+      // the writer's last seen position (a lower bound, drwatch_cluster_rpo_estimate_lower_bound).
+      layers.add(best == null ? new Layer(Layer.REPLICA, false, null, null)
+          : new Layer(Layer.REPLICA, true, best.lossSeconds(), best.lossBytes()));
     }
     addIfPresent(layers, BackupLayer.estimate(members.stream().map(Member::readings).toList(), now));
     for (Layer l : layers) {
@@ -127,15 +149,62 @@ public final class ClusterDerivation implements Derivation, ProbeListener {
     gauge(out, null, ClusterFamilies.RPO_EFFECTIVE_SECONDS, effective.seconds(), cluster);
     gauge(out, null, ClusterFamilies.RPO_EFFECTIVE_BYTES, effective.bytes(), cluster);
 
-    List<Double> catchups = new ArrayList<>();
-    for (Member s : top.standbys()) {
-      standbys.add(s.target());
-      Double c = catchup(s);
-      catchups.add(c);
-      gauge(out, s.target(), ClusterFamilies.STANDBY_CATCHUP, c, cluster);
-    }
     Duration overhead = clusters.getOrDefault(cluster, ClusterSettings.unconfigured(cluster)).promotionOverhead();
-    gauge(out, null, ClusterFamilies.RTO, Rto.estimate(catchups, overhead), cluster);
+    // Recovery promotes the best candidate, so its catch-up is the one that counts.
+    List<Double> rtoInputs = best == null ? catchups : java.util.Collections.singletonList(best.catchupSeconds());
+    gauge(out, null, ClusterFamilies.RTO, Rto.estimate(rtoInputs, overhead), cluster);
+  }
+
+  /**
+   * Per-standby promotion answers against the writer: live while one primary answers, its last
+   * seen position while none does. None in split brain (which writer's WAL would be lost is the
+   * question then) or before any writer was seen. Returns the best candidate, or null.
+   */
+  private Promotion.Answer promotion(String cluster, Topology top, Output out) {
+    WriterPositions.Seen seen;
+    if (top.writer() != null) {
+      ServerInfo w = top.writer().server();
+      seen = writers.last(cluster, w.systemIdentifier());
+      if (w.wal() != null && w.wal().current() != null && top.writer().status().lastProbeAt() != null
+          && (seen == null || !seen.target().equals(top.writer().target()))) {
+        seen = new WriterPositions.Seen(cluster, top.writer().target(), w.systemIdentifier(),
+            top.writer().status().lastProbeAt().toEpochMilli() / 1000.0, w.wal().current());
+      }
+    } else if (top.primaries() == 0) {
+      seen = writers.last(cluster);
+    } else {
+      return null;
+    }
+    if (seen == null) {
+      return null;
+    }
+    List<Promotion.Standby> inputs = new ArrayList<>();
+    for (Member m : top.standbys()) {
+      ServerInfo s = m.server();
+      if (!seen.systemIdentifier().equals(s.systemIdentifier()) || s.wal() == null || s.wal().held() == null) {
+        continue;
+      }
+      Double delay = m.readings().value(APPLY_DELAY);
+      double replayed = s.wal().replayed() == null ? s.wal().held() : s.wal().replayed();
+      inputs.add(new Promotion.Standby(m.target(), s.wal().held(), replayed, rates.rate(m.target()),
+          delay != null && delay > 0));
+    }
+    String writerTarget = seen.target();
+    List<Promotion.Answer> answers = Promotion.answers(
+        new Promotion.Writer(seen.lsn(), seen.at(), lsn -> writers.passedAt(writerTarget, lsn)), inputs);
+    for (Promotion.Answer a : answers) {
+      gauge(out, a.target(), ClusterFamilies.PROMOTION_LOSS_BYTES, a.lossBytes(), cluster);
+      gauge(out, a.target(), ClusterFamilies.PROMOTION_LOSS_SECONDS, a.lossSeconds(), cluster);
+      gauge(out, a.target(), ClusterFamilies.PROMOTION_CATCHUP, a.catchupSeconds(), cluster);
+    }
+    Promotion.Answer best = Promotion.best(answers);
+    if (best != null) {
+      out.add(best.target(), new Sample(ClusterFamilies.BEST_CANDIDATE, List.of(cluster), 1.0));
+    }
+    gauge(out, null, ClusterFamilies.WRITER_LAST_SEEN, seen.at(), cluster);
+    gauge(out, null, ClusterFamilies.WRITER_LAST_SEEN_LSN, seen.lsn(), cluster);
+    gauge(out, null, ClusterFamilies.RPO_LOWER_BOUND, top.writer() == null ? 1.0 : 0.0, cluster);
+    return best;
   }
 
   /** Feeds the standby's newest sample to its replay rate and estimates its catch-up time. */

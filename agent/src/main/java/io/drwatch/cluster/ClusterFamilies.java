@@ -3,6 +3,7 @@ package io.drwatch.cluster;
 import static io.drwatch.collect.MetricFamily.counter;
 import static io.drwatch.collect.MetricFamily.gauge;
 import static io.drwatch.collect.MetricFamily.histogram;
+import static io.drwatch.collect.MetricFamily.info;
 
 import io.drwatch.collect.MetricFamily;
 import java.util.List;
@@ -48,7 +49,8 @@ public final class ClusterFamilies {
       "Smallest estimated loss in WAL bytes through any healthy layer that measures bytes; +Inf "
           + "when a primary is up and none does.", "cluster");
   public static final MetricFamily RTO = gauge("drwatch_cluster_rto_estimate_seconds",
-      "Best reachable standby's time to replay its backlog plus the configured promotion overhead; "
+      "The best promotion candidate's time to replay what it holds (the fastest standby's where no "
+          + "candidate is known) plus the configured promotion overhead; "
           + "+Inf when no standby is reachable.", "cluster");
   public static final MetricFamily RPO_OBJECTIVE_SECONDS = gauge("drwatch_cluster_rpo_objective_seconds",
       "Configured RPO objective (clusters.<name>.rpo-objective).", "cluster");
@@ -58,6 +60,27 @@ public final class ClusterFamilies {
       "Configured RTO objective (clusters.<name>.rto-objective).", "cluster");
   public static final MetricFamily STANDBY_CATCHUP = gauge("drwatch_standby_catchup_estimate_seconds",
       "Time this standby needs to replay the WAL it has received, at its measured replay rate.",
+      "cluster");
+  public static final MetricFamily PROMOTION_LOSS_BYTES = gauge("drwatch_standby_promotion_loss_bytes",
+      "WAL the cluster loses if this standby is promoted now: the writer's position (live while it "
+          + "answers, last seen after) minus what the standby holds (received, else replayed).", "cluster");
+  public static final MetricFamily PROMOTION_LOSS_SECONDS = gauge("drwatch_standby_promotion_loss_seconds",
+      "The same loss as time of commits: from when the writer passed this standby's position to "
+          + "when the agent last saw the writer (resolution: the writer's probe interval).", "cluster");
+  public static final MetricFamily PROMOTION_CATCHUP = gauge("drwatch_standby_promotion_catchup_seconds",
+      "Time this standby needs, if promoted now, to replay the WAL it holds, at its measured replay rate.",
+      "cluster");
+  public static final MetricFamily BEST_CANDIDATE = info("drwatch_cluster_best_promotion_candidate_info",
+      "1 for the standby to promote now: least loss, then fastest catch-up, then name; never a "
+          + "delayed standby.", "cluster");
+  public static final MetricFamily WRITER_LAST_SEEN = gauge("drwatch_cluster_writer_last_seen_timestamp_seconds",
+      "When the agent last read the writer's WAL position (its last successful probe of a primary).",
+      "cluster");
+  public static final MetricFamily WRITER_LAST_SEEN_LSN = gauge("drwatch_cluster_writer_last_seen_lsn_bytes",
+      "The writer's WAL position when the agent last read it, as a byte number.", "cluster");
+  public static final MetricFamily RPO_LOWER_BOUND = gauge("drwatch_cluster_rpo_estimate_lower_bound",
+      "1 when no writer is reachable: the replica layer and the promotion losses are measured against "
+          + "the writer's last seen position, so they are lower bounds; 0 while the writer answers.",
       "cluster");
   public static final MetricFamily OUTAGE = histogram("drwatch_target_outage_duration_seconds",
       "Outages as the agent saw them: from the first failed probe to the first answer afterwards, "
@@ -72,6 +95,7 @@ public final class ClusterFamilies {
     return List.of(PRIMARIES, MEMBERS_IN_RECOVERY, SYSTEM_IDENTIFIERS, HIGHEST_TIMELINE, LOWEST_TIMELINE,
         FAILOVERS, LAST_FAILOVER, RPO_SECONDS, RPO_BYTES, LAYER_HEALTHY, RPO_EFFECTIVE_SECONDS,
         RPO_EFFECTIVE_BYTES, RTO, RPO_OBJECTIVE_SECONDS, RPO_OBJECTIVE_BYTES, RTO_OBJECTIVE_SECONDS,
-        STANDBY_CATCHUP, OUTAGE, LAST_OUTAGE);
+        STANDBY_CATCHUP, PROMOTION_LOSS_BYTES, PROMOTION_LOSS_SECONDS, PROMOTION_CATCHUP, BEST_CANDIDATE,
+        WRITER_LAST_SEEN, WRITER_LAST_SEEN_LSN, RPO_LOWER_BOUND, OUTAGE, LAST_OUTAGE);
   }
 }

@@ -35,6 +35,12 @@ public final class ServerDetector {
                   ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int
              END::bigint AS timeline,
              extract(epoch FROM pg_postmaster_start_time())::float8 AS started,
+             CASE WHEN NOT pg_is_in_recovery()
+                  THEN pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0') END::float8 AS wal_lsn,
+             CASE WHEN pg_is_in_recovery()
+                  THEN pg_wal_lsn_diff(pg_last_wal_receive_lsn(), '0/0') END::float8 AS receive_lsn,
+             CASE WHEN pg_is_in_recovery()
+                  THEN pg_wal_lsn_diff(pg_last_wal_replay_lsn(), '0/0') END::float8 AS replay_lsn,
              (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
                OR pg_has_role(current_user, 'pg_read_all_stats', 'USAGE') AS reads_all_stats,
              (SELECT string_agg(extname, ',') FROM pg_extension) AS extensions""";
@@ -98,7 +104,8 @@ public final class ServerDetector {
     }
     return new ServerInfo(Flavor.POSTGRESQL, r.lng("version_num").intValue(), r.string("version"),
         r.bool("in_recovery"), r.lng("timeline"), r.string("system_identifier"), r.dbl("started"),
-        Boolean.TRUE.equals(r.bool("reads_all_stats")), extensions);
+        Boolean.TRUE.equals(r.bool("reads_all_stats")), extensions, null,
+        new WalPositions(r.dbl("wal_lsn"), r.dbl("receive_lsn"), r.dbl("replay_lsn")));
   }
 
   /**

@@ -16,6 +16,7 @@ import java.util.Set;
  * @param extensions extensions installed in the connected database
  * @param cockroach CockroachDB detail (node id, cluster id, crdb_internal access); null for
  *     PostgreSQL
+ * @param wal WAL positions read by the same probe statement (PostgreSQL); null when not read
  */
 public record ServerInfo(
     Flavor flavor,
@@ -27,7 +28,8 @@ public record ServerInfo(
     Double postmasterStartSeconds,
     boolean readsAllStats,
     Set<String> extensions,
-    CockroachInfo cockroach) {
+    CockroachInfo cockroach,
+    WalPositions wal) {
 
   public ServerInfo {
     extensions = Set.copyOf(extensions);
@@ -38,7 +40,21 @@ public record ServerInfo(
       String systemIdentifier, Double postmasterStartSeconds, boolean readsAllStats,
       Set<String> extensions) {
     this(flavor, versionNum, version, inRecovery, timeline, systemIdentifier, postmasterStartSeconds,
-        readsAllStats, extensions, null);
+        readsAllStats, extensions, null, null);
+  }
+
+  /** A server without WAL positions (CockroachDB, or a test that needs none). */
+  public ServerInfo(Flavor flavor, int versionNum, String version, boolean inRecovery, Long timeline,
+      String systemIdentifier, Double postmasterStartSeconds, boolean readsAllStats,
+      Set<String> extensions, CockroachInfo cockroach) {
+    this(flavor, versionNum, version, inRecovery, timeline, systemIdentifier, postmasterStartSeconds,
+        readsAllStats, extensions, cockroach, null);
+  }
+
+  /** The same server with other WAL positions (tests, fixtures). */
+  public ServerInfo withWal(WalPositions positions) {
+    return new ServerInfo(flavor, versionNum, version, inRecovery, timeline, systemIdentifier,
+        postmasterStartSeconds, readsAllStats, extensions, cockroach, positions);
   }
 
   public int majorVersion() {

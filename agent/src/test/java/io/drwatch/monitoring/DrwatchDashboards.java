@@ -93,6 +93,26 @@ final class DrwatchDashboards {
         .q("max(drwatch_cluster_rto_estimate_seconds{cluster=~\"$cluster\"})", "RTO estimate")
         .q("max(drwatch_cluster_rto_objective_seconds{cluster=~\"$cluster\"})", "objective")
         .unit("s").size(4, 5);
+    d.table("Promotion answers", "Per standby: what promoting it now would lose (WAL the writer "
+            + "had that it lacks, and the same as time of commits) and how long it needs to replay "
+            + "what it holds. Candidate 1 marks the standby to promote (least loss, then fastest "
+            + "catch-up, never a delayed one). With the writer gone these are lower bounds against "
+            + "its last seen position (DrwatchClusterNoPrimary names the candidate).")
+        .q("max by (target) (drwatch_standby_promotion_loss_bytes{cluster=~\"$cluster\"})")
+        .q("max by (target) (drwatch_standby_promotion_loss_seconds{cluster=~\"$cluster\"})")
+        .q("max by (target) (drwatch_standby_promotion_catchup_seconds{cluster=~\"$cluster\"})")
+        .q("max by (target) (drwatch_cluster_best_promotion_candidate_info{cluster=~\"$cluster\"})")
+        .unit("none").size(12, 6);
+    d.stat("Writer last seen", "How long ago the agent last read the writer's WAL position. While "
+            + "the primary answers this stays within one probe interval; after it is gone, it is "
+            + "how long its last writes have been unknown, and promotion losses are lower bounds.")
+        .q("time() - max(drwatch_cluster_writer_last_seen_timestamp_seconds{cluster=~\"$cluster\"})", "age")
+        .unit("s").thresholds("green", 60, "orange").size(4, 6);
+    d.stat("Losses are lower bounds", "1 while no writer is reachable: the replica layer and the "
+            + "promotion losses are measured against the writer's last seen position.")
+        .q("max(drwatch_cluster_rpo_estimate_lower_bound{cluster=~\"$cluster\"})", "lower bound")
+        .map(0, "no: writer answers", "green").map(1, "YES: writer gone", "red")
+        .unit("none").thresholds("green", 1, "red").size(4, 6);
     d.timeseries("Data at risk by layer", "The cluster view's RPO estimate per layer (replica, "
             + "archive, backup) in bytes: what losing the primary now would lose if only that layer "
             + "were left.")

@@ -1,0 +1,268 @@
+package io.drwatch.truth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.drwatch.fixture.Clusters;
+import io.drwatch.sandbox.PgNode;
+import io.drwatch.sandbox.PgSandbox;
+import io.drwatch.truth.DrAccuracy.Row;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The failure-truth suite: a workload records every acknowledged commit, the cluster is broken and
+ * its primary SIGKILLed, and the truth comes from the databases themselves: the candidate is
+ * promoted and the acknowledged commits missing on it are counted. drwatch's promotion answers
+ * just before and just after the failure must sit within the bounds stated in
+ * {@code docs/dr-accuracy.md}, which this suite rewrites with every run's numbers.
+ *
+ * <p>Bounds, for the loss in bytes of the promoted standby: never less than the truth minus what
+ * the writer wrote after the agent last saw it (unseen), never more than 1.25 x the truth plus one
+ * probe interval of WAL. In seconds: never less than the truth minus the unseen time minus one
+ * interval, never more than 1.25 x the truth plus one interval.
+ */
+class FailureTruthIT {
+
+  /** Every scenario of the suite, in the order of the table; DrAccuracyDocTest checks the doc has each. */
+  public static final List<String> SCENARIOS = List.of("async, stalled receiver", "sync ANY 1, one standby down",
+      "cascading, upstream stalled", "delayed standby beside an async one");
+
+  private static final List<Row> ROWS = new ArrayList<>();
+  private static final int ROWS_PER_SECOND = 100;
+  private static final int ROW_BYTES = 1000;
+
+  @AfterAll
+  static void writeTable() throws Exception {
+    if (!ROWS.isEmpty()) {
+      ROWS.sort(java.util.Comparator.comparingInt(r -> SCENARIOS.indexOf(r.scenario())));
+      DrAccuracy.write(ROWS, String.format(Locale.ROOT,
+          "Last run: %s, PostgreSQL %d, probe interval %d s, workload %d commits/s of %d bytes.",
+          Instant.now().toString().substring(0, 16).replace('T', ' ') + " UTC", Clusters.defaultMajor(),
+          TruthRig.INTERVAL.toSeconds(), ROWS_PER_SECOND, ROW_BYTES));
+    }
+  }
+
+  @Test
+  void asyncStandbyWithAStalledReceiver() throws Exception {
+    try (PgSandbox pg = PgSandbox.builder().version(Clusters.defaultMajor())
+        .standby("async1", PgSandbox.Sync.ASYNC).start()) {
+      Row r = scenario(SCENARIOS.get(0), pg, "async1", "async1", () -> disconnect(pg.standby("async1")));
+      assertTrue(r.lostCommits() > 0, "a stalled async standby must lose acknowledged commits: " + r);
+    }
+  }
+
+  @Test
+  void syncAnyOneWithOneStandbyDown() throws Exception {
+    try (PgSandbox pg = PgSandbox.builder().version(Clusters.defaultMajor())
+        .standby("s1", PgSandbox.Sync.SYNC).standby("s2", PgSandbox.Sync.SYNC).start()) {
+      pg.primary().sql("ALTER SYSTEM SET synchronous_standby_names = 'ANY 1 (s1, s2)'");
+      pg.primary().sql("SELECT pg_reload_conf()");
+      Row r = scenario(SCENARIOS.get(1), pg, "s1", "s1", () -> pg.standby("s2").stop());
+      assertEquals(0, r.lostCommits(), "ANY 1 with s1 streaming: nothing acknowledged may be lost: " + r);
+    }
+  }
+
+  @Test
+  void cascadingStandbyBehindAStalledUpstream() throws Exception {
+    try (PgSandbox pg = PgSandbox.builder().version(Clusters.defaultMajor())
+        .standby("upstream1", PgSandbox.Sync.ASYNC).standby("cascade1", PgSandbox.Sync.ASYNC).start()) {
+      PgNode cascade = pg.standby("cascade1");
+      cascade.sql("ALTER SYSTEM SET primary_conninfo = 'host=127.0.0.1 port=" + pg.standby("upstream1").port()
+          + " user=postgres application_name=cascade1'");
+      cascade.sql("ALTER SYSTEM SET primary_slot_name = ''");
+      cascade.sql("SELECT pg_reload_conf()");
+      awaitUpstream(cascade, pg.standby("upstream1").port());
+      Row r = scenario(SCENARIOS.get(2), pg, "cascade1", null, () -> disconnect(pg.standby("upstream1")));
+      assertTrue(r.lostCommits() > 0, "behind a stalled upstream, acknowledged commits are lost: " + r);
+    }
+  }
+
+  @Test
+  void delayedStandbyIsNeverTheCandidate() throws Exception {
+    try (PgSandbox pg = PgSandbox.builder().version(Clusters.defaultMajor())
+        .standby("async1", PgSandbox.Sync.ASYNC).standby("delayed1", PgSandbox.Sync.ASYNC).start()) {
+      pg.standby("delayed1").sql("ALTER SYSTEM SET recovery_min_apply_delay = '1h'");
+      pg.standby("delayed1").sql("SELECT pg_reload_conf()");
+      scenario(SCENARIOS.get(3), pg, "async1", "async1", () -> { });
+    }
+  }
+
+  interface Fault {
+    void apply() throws Exception;
+  }
+
+  /**
+   * Runs the workload, applies the fault, lets it last a few intervals, SIGKILLs the primary,
+   * reads drwatch before and after, then promotes {@code promote} and measures the truth.
+   *
+   * @param expectedBest the candidate drwatch must name after the failure (null: any of the
+   *     standbys tied for the least loss)
+   */
+  private Row scenario(String name, PgSandbox pg, String promote, String expectedBest, Fault fault)
+      throws Exception {
+    List<PgNode> nodes = pg.nodes();
+    PgNode primary = pg.primary();
+    PgNode candidate = pg.standby(promote);
+    try (TruthRig rig = new TruthRig(nodes); AckedWorkload work = new AckedWorkload(primary, ROWS_PER_SECOND, ROW_BYTES)) {
+      rig.await("promotion answers for " + promote,
+          b -> TruthRig.loss(b, promote, "bytes") != null && !TruthRig.bestCandidate(b).equals("none"),
+          Duration.ofSeconds(60));
+      fault.apply();
+      // Let the fault last: the stalled standby falls behind while the workload commits.
+      long until = System.nanoTime() + Duration.ofSeconds(6).toNanos();
+      String before = rig.metrics();
+      while (System.nanoTime() < until) {
+        Thread.sleep(200);
+        before = rig.metrics();
+      }
+      Double beforeBytes = TruthRig.loss(before, promote, "bytes");
+      Double beforeSeconds = TruthRig.loss(before, promote, "seconds");
+      double seenBefore = TruthRig.value(before, "drwatch_cluster_writer_last_seen_lsn_bytes").orElseThrow();
+      double seenBeforeAt = TruthRig.value(before, "drwatch_cluster_writer_last_seen_timestamp_seconds").orElseThrow();
+
+      primary.kill();
+      long killedAt = System.currentTimeMillis();
+      String why = work.awaitStopped(10_000);
+      AckedWorkload.Ack lastAck = work.last();
+
+      String after = rig.await("drwatch sees the writer gone",
+          b -> TruthRig.value(b, "drwatch_cluster_rpo_estimate_lower_bound").orElse(0.0) == 1.0
+              && TruthRig.loss(b, promote, "bytes") != null
+              && TruthRig.value(b, "drwatch_cluster_writer_last_seen_timestamp_seconds").orElse(1e18) * 1000 < killedAt,
+          Duration.ofSeconds(30));
+      Thread.sleep(2 * TruthRig.INTERVAL.toMillis()); // every standby probed again after the kill
+      after = rig.metrics();
+      Double afterBytes = TruthRig.loss(after, promote, "bytes");
+      Double afterSeconds = TruthRig.loss(after, promote, "seconds");
+      Double catchup = TruthRig.value(after, "drwatch_standby_promotion_catchup_seconds", "target", promote).orElse(null);
+      double seenLsn = TruthRig.value(after, "drwatch_cluster_writer_last_seen_lsn_bytes").orElseThrow();
+      double seenAt = TruthRig.value(after, "drwatch_cluster_writer_last_seen_timestamp_seconds").orElseThrow();
+      String best = TruthRig.bestCandidate(after);
+
+      // The truth, from the databases.
+      double held = held(candidate);
+      long t0 = System.nanoTime();
+      candidate.promote();
+      awaitWrite(candidate);
+      double promoteToWrite = (System.nanoTime() - t0) / 1e9;
+      List<AckedWorkload.Ack> missing = work.missingOn(candidate);
+      double truthBytes = missing.isEmpty() ? 0 : Math.max(0, lastAck.lsn() - held);
+      double truthSeconds = 0;
+      if (!missing.isEmpty()) {
+        long firstMissingId = missing.get(0).id();
+        long newestPresent = work.acks().stream().filter(a -> a.id() < firstMissingId)
+            .mapToLong(AckedWorkload.Ack::atMillis).max().orElse(work.acks().get(0).atMillis());
+        truthSeconds = (lastAck.atMillis() - newestPresent) / 1000.0;
+      }
+      double unseenBytes = Math.max(0, lastAck.lsn() - seenLsn);
+      double unseenSeconds = Math.max(0, lastAck.atMillis() / 1000.0 - seenAt);
+      double unseenBytesBefore = Math.max(0, lastAck.lsn() - seenBefore);
+      double unseenSecondsBefore = Math.max(0, lastAck.atMillis() / 1000.0 - seenBeforeAt);
+      double walPerInterval = work.walPerSecond() * TruthRig.INTERVAL.toSeconds();
+      double interval = TruthRig.INTERVAL.toSeconds();
+
+      List<String> outside = new ArrayList<>();
+      checkBytes("before", beforeBytes, truthBytes, unseenBytesBefore, walPerInterval, outside);
+      checkBytes("after", afterBytes, truthBytes, unseenBytes, walPerInterval, outside);
+      checkSeconds("before", beforeSeconds, truthSeconds, unseenSecondsBefore, interval, outside);
+      checkSeconds("after", afterSeconds, truthSeconds, unseenSeconds, interval, outside);
+      if (expectedBest != null && !expectedBest.equals(best)) {
+        outside.add("drwatch named " + best + ", expected " + expectedBest);
+      }
+      Row row = new Row(name, promote, best, missing.size(), truthBytes, truthSeconds, beforeBytes, beforeSeconds,
+          afterBytes, afterSeconds, unseenBytes, walPerInterval, catchup, promoteToWrite,
+          outside.isEmpty() ? "within" : "OUTSIDE: " + String.join("; ", outside));
+      System.out.printf("failure truth [%s] workload stopped: %s; %d acks; %s%n", name, why, work.acks().size(), row);
+      synchronized (ROWS) {
+        ROWS.add(row);
+      }
+      assertTrue(outside.isEmpty(), name + ": " + row.verdict());
+      return row;
+    }
+  }
+
+  private static void checkBytes(String when, Double est, double truth, double unseen, double walPerInterval,
+      List<String> outside) {
+    if (est == null) {
+      outside.add(when + ": no estimate in bytes");
+      return;
+    }
+    if (est < truth - unseen - 1) {
+      outside.add(String.format(Locale.ROOT, "%s bytes %.0f < truth %.0f - unseen %.0f", when, est, truth, unseen));
+    }
+    if (est > 1.25 * truth + walPerInterval) {
+      outside.add(String.format(Locale.ROOT, "%s bytes %.0f > 1.25 x truth %.0f + interval WAL %.0f", when, est,
+          truth, walPerInterval));
+    }
+  }
+
+  private static void checkSeconds(String when, Double est, double truth, double unseen, double interval,
+      List<String> outside) {
+    if (est == null) {
+      outside.add(when + ": no estimate in seconds");
+      return;
+    }
+    if (est < truth - unseen - interval) {
+      outside.add(String.format(Locale.ROOT, "%s seconds %.2f < truth %.2f - unseen %.2f - interval", when, est,
+          truth, unseen));
+    }
+    if (est > 1.25 * truth + interval) {
+      outside.add(String.format(Locale.ROOT, "%s seconds %.2f > 1.25 x truth %.2f + interval", when, est, truth));
+    }
+  }
+
+  /** Stalls a standby's WAL: its receiver can no longer connect, and the archive no longer feeds it. */
+  private static void disconnect(PgNode standby) {
+    standby.sql("ALTER SYSTEM SET primary_conninfo = 'host=127.0.0.1 port=1 user=postgres connect_timeout=1'");
+    standby.sql("ALTER SYSTEM SET restore_command = 'false'");
+    standby.sql("SELECT pg_reload_conf()");
+  }
+
+  private static void awaitUpstream(PgNode standby, int upstreamPort) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      String port = standby.sql("SELECT coalesce((SELECT sender_port::text FROM pg_stat_wal_receiver "
+          + "WHERE status = 'streaming'), '')").trim();
+      if (port.equals(Integer.toString(upstreamPort))) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError(standby.name() + " never streamed from port " + upstreamPort);
+  }
+
+  /** What the standby holds: the WAL it received, or replayed from the archive, whichever is further. */
+  private static double held(PgNode standby) throws SQLException {
+    try (Connection c = standby.connect(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(
+        "SELECT pg_wal_lsn_diff(greatest(coalesce(pg_last_wal_receive_lsn(), '0/0'), "
+            + "coalesce(pg_last_wal_replay_lsn(), '0/0')), '0/0')::float8")) {
+      r.next();
+      return r.getDouble(1);
+    }
+  }
+
+  private static void awaitWrite(PgNode node) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    SQLException last = null;
+    while (System.nanoTime() < deadline) {
+      try (Connection c = node.connect(); Statement s = c.createStatement()) {
+        s.execute("CREATE TABLE IF NOT EXISTS truth_first_write (at timestamptz); INSERT INTO truth_first_write VALUES (now())");
+        return;
+      } catch (SQLException e) {
+        last = e;
+        Thread.sleep(20);
+      }
+    }
+    throw new AssertionError(node.name() + " never accepted a write after promotion", last);
+  }
+}
