@@ -1,6 +1,7 @@
 package io.drwatch;
 
 import io.drwatch.cluster.ClusterDerivation;
+import io.drwatch.cluster.ClusterViews;
 import io.drwatch.collect.CollectorRegistry;
 import io.drwatch.config.AgentConfig;
 import io.drwatch.config.Redact;
@@ -58,6 +59,7 @@ public final class Agent implements AutoCloseable {
   private final HttpVerticle http;
   private final CacheSnapshots snapshots;
   private final ClusterDerivation clusters;
+  private final ClusterViews clusterViews;
   private final CollectorRegistry registry;
   private final Clock clock;
   private volatile AgentConfig config;
@@ -65,8 +67,8 @@ public final class Agent implements AutoCloseable {
   private final Map<String, String> running = new HashMap<>();
 
   private Agent(Vertx vertx, SampleCache cache, List<TargetSampler> samplers, Scheduler scheduler,
-      HttpVerticle http, CacheSnapshots snapshots, ClusterDerivation clusters, CollectorRegistry registry,
-      Clock clock, AgentConfig config) {
+      HttpVerticle http, CacheSnapshots snapshots, ClusterDerivation clusters, ClusterViews clusterViews,
+      CollectorRegistry registry, Clock clock, AgentConfig config) {
     this.vertx = vertx;
     this.cache = cache;
     this.samplers = new CopyOnWriteArrayList<>(samplers);
@@ -74,6 +76,7 @@ public final class Agent implements AutoCloseable {
     this.http = http;
     this.snapshots = snapshots;
     this.clusters = clusters;
+    this.clusterViews = clusterViews;
     this.registry = registry;
     this.clock = clock;
     this.config = config;
@@ -94,9 +97,10 @@ public final class Agent implements AutoCloseable {
     Scheduler scheduler = new Scheduler(vertx, samplers);
     // One rebuild per second at most, whatever the number of targets and scrapers.
     CacheSnapshots snapshots = new CacheSnapshots(cache, clock, clusters).coalescing(Duration.ofSeconds(1));
+    ClusterViews clusterViews = new ClusterViews(cache);
     HttpVerticle http = new HttpVerticle(config.http(), cache, snapshots,
         () -> scheduler.firstRound().isComplete(),
-        RoutingHandler.of(cache, clock, samplers, config.defaults()));
+        RoutingHandler.of(cache, clusterViews, clock, samplers, config.defaults()));
     try {
       vertx.deployVerticle(http).await(30, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -109,7 +113,8 @@ public final class Agent implements AutoCloseable {
     scheduler.start();
     LOG.info("listening on {}://{}:{}/metrics{}, watching {} target(s)", config.http().tls() == null ? "http" : "https",
         config.http().host(), http.actualPort(), config.http().basicAuth() == null ? "" : " (basic auth)", samplers.size());
-    return new Agent(vertx, cache, samplers, scheduler, http, snapshots, clusters, registry, clock, config);
+    return new Agent(vertx, cache, samplers, scheduler, http, snapshots, clusters, clusterViews, registry, clock,
+        config);
   }
 
   /** What a reload did; {@code problems} is non-empty when the new config was rejected. */
@@ -310,6 +315,11 @@ public final class Agent implements AutoCloseable {
 
   public io.vertx.core.Future<Void> firstRound() {
     return scheduler.firstRound();
+  }
+
+  /** Each cluster's members, roles, primary and split brain, as routing and the status page read them. */
+  public ClusterViews clusterViews() {
+    return clusterViews;
   }
 
   public CacheSnapshots snapshots() {

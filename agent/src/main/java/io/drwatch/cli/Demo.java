@@ -2,6 +2,12 @@ package io.drwatch.cli;
 
 import io.drwatch.Agent;
 import io.drwatch.collect.CollectorRegistry;
+import io.drwatch.collect.MetricFamily;
+import io.drwatch.collect.postgres.PgArchiver;
+import io.drwatch.collect.postgres.PgReplication;
+import io.drwatch.collect.postgres.PgReplicationSlots;
+import io.drwatch.collect.postgres.PgStandby;
+import io.drwatch.collect.postgres.PgSyncReplication;
 import io.drwatch.config.AgentConfig;
 import io.drwatch.config.ConfigLoader;
 import io.drwatch.sample.CollectorResult;
@@ -12,8 +18,11 @@ import io.drwatch.sandbox.PgSandbox;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * {@code drwatch demo}: a sandbox primary (archiving, pg_stat_statements) with one synchronous and
@@ -103,6 +112,11 @@ final class Demo {
     }
   }
 
+  /** The families the summary shows (besides the replay stage of the replication lag). */
+  private static final Set<String> SUMMARY = Stream.of(PgSyncReplication.WOULD_BLOCK, PgArchiver.READY,
+      PgArchiver.ARCHIVED, PgStandby.REPLAY_LAG, PgStandby.STREAMING, PgReplicationSlots.RETAINED)
+      .map(MetricFamily::name).collect(Collectors.toUnmodifiableSet());
+
   /** One screen: each target's role and the DR numbers that matter most. */
   static String summary(SampleCache cache) {
     SampleCache.View view = cache.view();
@@ -117,11 +131,8 @@ final class Demo {
         r.samples().forEach(s -> {
           String n = s.family().name();
           String labels = s.labelValues().isEmpty() ? "" : s.labelValues().toString();
-          if (n.equals("pg_replication_lag_bytes") && s.labelValues().get(1).equals("replay")
-              || n.equals("pg_replication_commits_would_block")
-              || n.equals("pg_archiver_ready_files") || n.equals("pg_archiver_archived_total")
-              || n.equals("pg_standby_replay_lag_bytes") || n.equals("pg_standby_streaming")
-              || n.equals("pg_replication_slot_retained_bytes")) {
+          if (n.equals(PgReplication.LAG_BYTES.name()) && s.labelValues().get(1).equals("replay")
+              || SUMMARY.contains(n)) {
             signals.append(String.format(Locale.ROOT, "%s%s=%.0f  ", n.replaceFirst("^pg_", ""), labels, s.value()));
           }
         });

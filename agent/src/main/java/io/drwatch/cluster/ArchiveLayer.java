@@ -1,5 +1,8 @@
 package io.drwatch.cluster;
 
+import io.drwatch.collect.MetricFamily;
+import io.drwatch.collect.postgres.PgArchiver;
+
 /**
  * Archive layer: WAL the primary has written but not archived, from its {@code archiver}
  * samples. Bytes are {@code pg_archiver_unarchived_bytes}. Seconds are the age of the oldest
@@ -12,11 +15,11 @@ final class ArchiveLayer {
 
   private ArchiveLayer() {}
 
-  static final String ENABLED = "pg_archiver_enabled";
-  static final String FAILING = "pg_archiver_failing";
-  static final String UNARCHIVED = "pg_archiver_unarchived_bytes";
-  static final String LAST_ARCHIVED = "pg_archiver_last_archived_timestamp_seconds";
-  static final String OLDEST_READY = "pg_archiver_oldest_ready_timestamp_seconds";
+  static final MetricFamily ENABLED = PgArchiver.ENABLED;
+  static final MetricFamily FAILING = PgArchiver.FAILING;
+  static final MetricFamily UNARCHIVED = PgArchiver.UNARCHIVED;
+  static final MetricFamily LAST_ARCHIVED = PgArchiver.LAST_ARCHIVED;
+  static final MetricFamily OLDEST_READY = PgArchiver.OLDEST_READY;
 
   /** Null when the primary's archiver samples are missing. */
   static Layer estimate(Readings primary, double nowSeconds) {

@@ -1,6 +1,8 @@
 package io.drwatch.cluster;
 
+import io.drwatch.collect.MetricFamily;
 import io.drwatch.collect.Sample;
+import io.drwatch.collect.backup.Pgbackrest;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,8 +19,8 @@ final class BackupLayer {
 
   private BackupLayer() {}
 
-  static final String LAST_COMPLETION = "pgbackrest_backup_last_completion_timestamp_seconds";
-  static final String STANZA_STATUS = "pgbackrest_stanza_status";
+  static final MetricFamily LAST_COMPLETION = Pgbackrest.LAST_COMPLETION;
+  static final MetricFamily STANZA_STATUS = Pgbackrest.STANZA_STATUS;
 
   static Layer estimate(List<Readings> members, double nowSeconds) {
     Map<String, Double> newest = new TreeMap<>();

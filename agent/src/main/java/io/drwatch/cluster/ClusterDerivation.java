@@ -2,6 +2,8 @@ package io.drwatch.cluster;
 
 import io.drwatch.collect.MetricFamily;
 import io.drwatch.collect.Sample;
+import io.drwatch.collect.postgres.PgSettings;
+import io.drwatch.collect.postgres.PgStandby;
 import io.drwatch.config.AgentConfig;
 import io.drwatch.config.ClusterSettings;
 import io.drwatch.config.TargetSettings;
@@ -30,10 +32,10 @@ import java.util.TreeMap;
  */
 public final class ClusterDerivation implements Derivation, ProbeListener {
 
-  static final String STANDBY_COLLECTOR = "standby";
-  static final String REPLAY_BACKLOG = "pg_standby_replay_lag_bytes";
-  static final String RECEIVE_LSN = "pg_standby_receive_lsn_bytes";
-  static final String APPLY_DELAY = "pg_settings_recovery_min_apply_delay_seconds";
+  static final String STANDBY_COLLECTOR = PgStandby.NAME;
+  static final MetricFamily REPLAY_BACKLOG = PgStandby.REPLAY_LAG;
+  static final MetricFamily RECEIVE_LSN = PgStandby.RECEIVE_LSN;
+  static final MetricFamily APPLY_DELAY = PgSettings.APPLY_DELAY;
 
   private final Map<String, ClusterSettings> clusters;
   private final Map<String, Flavor> configuredFlavors = new HashMap<>();

@@ -16,21 +16,4 @@ record Member(TargetStatus status, Readings readings, Map<String, CollectorResul
   ServerInfo server() {
     return status.up() ? status.server() : null;
   }
-
-  boolean isUpPostgres() {
-    ServerInfo s = server();
-    return s != null && s.isPostgres();
-  }
-
-  /**
-   * Which server this is: two targets reaching the same server (a writer endpoint through a proxy
-   * or VIP and the member behind it) share system identifier and postmaster start time.
-   */
-  String serverKey() {
-    ServerInfo s = server();
-    if (s == null || s.systemIdentifier() == null || s.postmasterStartSeconds() == null) {
-      return "target:" + target();
-    }
-    return s.systemIdentifier() + "@" + s.postmasterStartSeconds();
-  }
 }

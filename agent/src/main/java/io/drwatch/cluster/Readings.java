@@ -1,5 +1,6 @@
 package io.drwatch.cluster;
 
+import io.drwatch.collect.MetricFamily;
 import io.drwatch.collect.Sample;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -8,9 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One member's current samples, looked up by family name and label values. Families are read by
- * name (the collectors' and the pgBackRest contract's), so a missing collector means missing
- * input, never an error.
+ * One member's current samples, looked up by the collectors' own family constants (typed, so a
+ * renamed family fails to compile here rather than read nothing) and label values. A collector
+ * that did not run means missing input, never an error.
  */
 final class Readings {
 
@@ -24,16 +25,16 @@ final class Readings {
     }
   }
 
-  boolean has(String family) {
-    return byFamily.containsKey(family);
+  boolean has(MetricFamily family) {
+    return byFamily.containsKey(family.name());
   }
 
-  List<Sample> all(String family) {
-    return byFamily.getOrDefault(family, List.of());
+  List<Sample> all(MetricFamily family) {
+    return byFamily.getOrDefault(family.name(), List.of());
   }
 
   /** The first series of the family whose labels match the name/value pairs, or null. */
-  Double value(String family, String... labelPairs) {
+  Double value(MetricFamily family, String... labelPairs) {
     for (Sample s : all(family)) {
       if (matches(s, labelPairs)) {
         return s.value();

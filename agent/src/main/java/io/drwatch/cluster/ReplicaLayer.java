@@ -1,6 +1,9 @@
 package io.drwatch.cluster;
 
+import io.drwatch.collect.MetricFamily;
 import io.drwatch.collect.Sample;
+import io.drwatch.collect.postgres.PgReplication;
+import io.drwatch.collect.postgres.PgSyncReplication;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -24,13 +27,13 @@ final class ReplicaLayer {
 
   private ReplicaLayer() {}
 
-  static final String STANDBYS = "pg_replication_standbys_connected";
-  static final String STANDBY_INFO = "pg_replication_standby_info";
-  static final String LAG_BYTES = "pg_replication_lag_bytes";
-  static final String LAG_SECONDS = "pg_replication_lag_seconds";
-  static final String SYNC_REQUIRED = "pg_replication_sync_standbys_required";
-  static final String SYNC_CONFIG = "pg_replication_sync_config_info";
-  static final String COMMIT_OVERRIDE = "pg_replication_sync_commit_override_info";
+  static final MetricFamily STANDBYS = PgReplication.STANDBYS;
+  static final MetricFamily STANDBY_INFO = PgReplication.STANDBY_INFO;
+  static final MetricFamily LAG_BYTES = PgReplication.LAG_BYTES;
+  static final MetricFamily LAG_SECONDS = PgReplication.LAG_SECONDS;
+  static final MetricFamily SYNC_REQUIRED = PgSyncReplication.REQUIRED;
+  static final MetricFamily SYNC_CONFIG = PgSyncReplication.CONFIG;
+  static final MetricFamily COMMIT_OVERRIDE = PgSyncReplication.COMMIT_OVERRIDE;
 
   private static final Set<String> WAITING_COMMITS = Set.of("remote_write", "on", "remote_apply");
 

@@ -1,63 +1,48 @@
 package io.drwatch.cluster;
 
-import io.drwatch.target.ServerInfo;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
- * Who is who in a cluster right now, from the probes: distinct reachable PostgreSQL servers,
- * their roles, system identifiers and timelines.
- *
- * @param probed whether every member has been probed at least once; until then (agent start) the
- *     cluster is not judged, so a member not yet probed never reads as missing
- * @param primaries the most servers not in recovery that share one system identifier (a primary
- *     of an unrelated database in the same cluster label is not split brain)
- * @param writer the one primary when exactly one distinct server is not in recovery, else null;
- *     the RPO layers are measured against it
- * @param standbys distinct reachable standbys that could be promoted (of the writer's database
- *     when there is a writer)
+ * A cluster's {@link ClusterView} joined with its members' samples: the writer whose samples the
+ * RPO layers read, and the standbys that could be promoted. Who is primary is the view's
+ * decision; this only finds the members it names.
  */
-record Topology(boolean probed, int primaries, int inRecovery, int systemIdentifiers, Long highestTimeline,
-    Long lowestTimeline, Member writer, List<Member> standbys) {
+record Topology(ClusterView view, Member writer, List<Member> standbys) {
 
+  /** The members of one cluster (all with the same {@code cluster} label). */
   static Topology of(List<Member> members) {
-    Map<String, Member> distinct = new LinkedHashMap<>();
-    members.stream()
-        .filter(Member::isUpPostgres)
-        .sorted(Comparator.comparing(Member::target))
-        .forEach(m -> distinct.putIfAbsent(m.serverKey(), m));
-    Map<String, Integer> primariesBySystem = new HashMap<>();
-    List<Member> primaryServers = new ArrayList<>();
-    List<Member> standbyServers = new ArrayList<>();
-    Long highest = null;
-    Long lowest = null;
-    for (Member m : distinct.values()) {
-      ServerInfo s = m.server();
-      if (s.inRecovery()) {
-        standbyServers.add(m);
-      } else {
-        primaryServers.add(m);
-        primariesBySystem.merge(String.valueOf(s.systemIdentifier()), 1, Integer::sum);
-      }
-      if (s.timeline() != null) {
-        highest = highest == null ? s.timeline() : Math.max(highest, s.timeline());
-        lowest = lowest == null ? s.timeline() : Math.min(lowest, s.timeline());
-      }
-    }
-    int systems = (int) distinct.values().stream().map(m -> m.server().systemIdentifier())
-        .filter(Objects::nonNull).distinct().count();
-    int primaries = primariesBySystem.values().stream().mapToInt(Integer::intValue).max().orElse(0);
-    Member writer = primaryServers.size() == 1 ? primaryServers.get(0) : null;
-    List<Member> candidates = writer == null ? standbyServers : standbyServers.stream()
-        .filter(m -> Objects.equals(m.server().systemIdentifier(), writer.server().systemIdentifier()))
-        .toList();
-    boolean probed = members.stream().allMatch(m -> m.status().lastProbeAt() != null);
-    return new Topology(probed, primaries, standbyServers.size(), systems, highest, lowest, writer,
-        List.copyOf(candidates));
+    String cluster = members.isEmpty() ? "" : members.get(0).status().cluster();
+    Map<String, Member> byTarget = new HashMap<>();
+    members.forEach(m -> byTarget.put(m.target(), m));
+    ClusterView view = ClusterView.of(cluster, members.stream().map(Member::status).toList());
+    Member writer = view.primary() == null ? null : byTarget.get(view.primary());
+    List<Member> standbys = view.promotable().stream().map(s -> byTarget.get(s.target())).toList();
+    return new Topology(view, writer, standbys);
+  }
+
+  boolean probed() {
+    return view.probed();
+  }
+
+  int primaries() {
+    return view.primaries();
+  }
+
+  int inRecovery() {
+    return view.inRecovery();
+  }
+
+  int systemIdentifiers() {
+    return view.systemIdentifiers();
+  }
+
+  Long highestTimeline() {
+    return view.highestTimeline();
+  }
+
+  Long lowestTimeline() {
+    return view.lowestTimeline();
   }
 }

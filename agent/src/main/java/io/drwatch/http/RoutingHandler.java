@@ -1,6 +1,10 @@
 package io.drwatch.http;
 
+import io.drwatch.cluster.ClusterView;
+import io.drwatch.cluster.ClusterViews;
+import io.drwatch.collect.MetricFamily;
 import io.drwatch.collect.Sample;
+import io.drwatch.collect.postgres.PgStandby;
 import io.drwatch.config.Defaults;
 import io.drwatch.sample.CollectorResult;
 import io.drwatch.sample.SampleCache;
@@ -13,7 +17,6 @@ import io.vertx.core.http.HttpServerRequest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,13 +25,14 @@ import java.util.Set;
 /**
  * {@code /primary}, {@code /replica} and {@code /read}, per target ({@code ?target=NAME} or
  * {@code /primary/NAME}), for load balancers and probes: 200 or 503 with a one-line reason, decided
- * from the cache alone (the role from the last probe, the lag from the {@code standby} collector's
- * last samples), never by a query. A cached state older than its staleness bound reads as unknown,
+ * from the cache alone (the role and split brain from the cluster package's {@link ClusterView},
+ * the lag from the {@code standby} collector's last samples), never by a query. A cached state older than its staleness bound reads as unknown,
  * so a wedged agent routes nothing rather than stale decisions.
  *
  * <ul>
- *   <li>/primary: up, not in recovery, and no other up member of its cluster with the same
- *       system identifier is primary too (split brain routes writes nowhere).
+ *   <li>/primary: up, not in recovery, and no other primary server of its cluster with the same
+ *       system identifier (split brain routes writes nowhere). A second target that reaches the
+ *       same server (a VIP or proxy) is that server, not another primary.
  *   <li>/replica: up and in recovery; with {@code max_lag_bytes} or {@code max_lag_seconds} also
  *       streaming, and replay lag in bytes ({@code pg_standby_replay_lag_bytes}) or seconds
  *       ({@code pg_standby_replay_delay_seconds}) known and at most the maximum.
@@ -44,12 +48,14 @@ public final class RoutingHandler {
   public record Answer(int status, String body) {}
 
   private final SampleCache cache;
+  private final ClusterViews clusters;
   private final Clock clock;
   private final Map<String, Duration> maxAge;
 
   /** @param maxAge per target, how old the last probe may be before the state counts as unknown */
-  public RoutingHandler(SampleCache cache, Clock clock, Map<String, Duration> maxAge) {
+  public RoutingHandler(SampleCache cache, ClusterViews clusters, Clock clock, Map<String, Duration> maxAge) {
     this.cache = cache;
+    this.clusters = clusters;
     this.clock = clock;
     this.maxAge = Map.copyOf(maxAge);
   }
@@ -58,14 +64,15 @@ public final class RoutingHandler {
    * The probe runs at a target's shortest collector interval; its state is trusted for
    * {@code stale-after-intervals} of those plus the connect timeout.
    */
-  public static RoutingHandler of(SampleCache cache, Clock clock, List<TargetSampler> samplers, Defaults d) {
+  public static RoutingHandler of(SampleCache cache, ClusterViews clusters, Clock clock,
+      List<TargetSampler> samplers, Defaults d) {
     Map<String, Duration> maxAge = new HashMap<>();
     for (TargetSampler t : samplers) {
       Duration shortest = t.schedules().stream().map(Schedule::interval).min(Duration::compareTo)
           .orElse(d.interval());
       maxAge.put(t.settings().name(), shortest.multipliedBy(d.staleAfterIntervals()).plus(d.connectTimeout()));
     }
-    return new RoutingHandler(cache, clock, maxAge);
+    return new RoutingHandler(cache, clusters, clock, maxAge);
   }
 
   /** Whether the path is one of the routing endpoints. */
@@ -146,10 +153,10 @@ public final class RoutingHandler {
     }
     Instant now = clock.instant();
     return switch (parts[0]) {
-      case "primary" -> primary(t, view, now);
+      case "primary" -> primary(t, now);
       case "replica" -> replica(t, view, now, maxBytes, maxSeconds);
       default -> {
-        Answer p = primary(t, view, now);
+        Answer p = primary(t, now);
         boolean isPrimary = t.up() && t.server() != null && !t.server().inRecovery();
         yield p.status() == 200 || isPrimary ? p : replica(t, view, now, maxBytes, maxSeconds);
       }
@@ -188,7 +195,7 @@ public final class RoutingHandler {
     return null;
   }
 
-  private Answer primary(TargetStatus t, SampleCache.View view, Instant now) {
+  private Answer primary(TargetStatus t, Instant now) {
     String why = unknown(t, now);
     if (why != null) {
       return new Answer(503, why);
@@ -197,13 +204,7 @@ public final class RoutingHandler {
     if (s.inRecovery()) {
       return new Answer(503, t.name() + ": standby, not primary");
     }
-    List<String> others = new ArrayList<>();
-    for (TargetStatus o : view.targets()) {
-      if (o != t && o.cluster().equals(t.cluster()) && unknown(o, now) == null && !o.server().inRecovery()
-          && s.systemIdentifier() != null && s.systemIdentifier().equals(o.server().systemIdentifier())) {
-        others.add(o.name());
-      }
-    }
+    List<String> others = clusters.of(t.cluster()).map(c -> c.otherPrimaries(t.name())).orElse(List.of());
     if (!others.isEmpty()) {
       return new Answer(503, t.name() + ": split brain: " + String.join(", ", others)
           + " of cluster " + t.cluster() + " is primary too");
@@ -224,7 +225,7 @@ public final class RoutingHandler {
     }
     CollectorResult standby = null;
     for (CollectorResult r : view.results()) {
-      if (r.target().equals(t.name()) && r.collector().equals("standby")) {
+      if (r.target().equals(t.name()) && r.collector().equals(PgStandby.NAME)) {
         standby = r;
       }
     }
@@ -234,7 +235,7 @@ public final class RoutingHandler {
     if (!standby.success()) {
       return new Answer(503, t.name() + ": lag unknown: the standby collector failed: " + standby.error());
     }
-    Double streaming = value(standby, "pg_standby_streaming");
+    Double streaming = value(standby, PgStandby.STREAMING);
     if (streaming == null) {
       return new Answer(503, t.name() + ": lag unknown: the WAL receiver's state is hidden from drwatch's role (grant pg_monitor)");
     }
@@ -243,7 +244,7 @@ public final class RoutingHandler {
     }
     StringBuilder ok = new StringBuilder(t.name()).append(": standby, streaming");
     if (maxBytes != null) {
-      Double lag = value(standby, "pg_standby_replay_lag_bytes");
+      Double lag = value(standby, PgStandby.REPLAY_LAG);
       if (lag == null) {
         return new Answer(503, t.name() + ": replay lag in bytes unknown");
       }
@@ -253,7 +254,7 @@ public final class RoutingHandler {
       ok.append(", replay lag ").append(num(lag)).append(" bytes");
     }
     if (maxSeconds != null) {
-      Double delay = value(standby, "pg_standby_replay_delay_seconds");
+      Double delay = value(standby, PgStandby.REPLAY_DELAY);
       if (delay == null) {
         return new Answer(503, t.name() + ": replay delay unknown (no transaction replayed since the standby started)");
       }
@@ -265,9 +266,9 @@ public final class RoutingHandler {
     return new Answer(200, ok.toString());
   }
 
-  private static Double value(CollectorResult r, String family) {
+  private static Double value(CollectorResult r, MetricFamily family) {
     for (Sample s : r.samples()) {
-      if (s.family().name().equals(family) && s.labelValues().isEmpty()) {
+      if (s.family().name().equals(family.name()) && s.labelValues().isEmpty()) {
         return s.value();
       }
     }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.drwatch.cluster.ClusterView;
+import io.drwatch.cluster.ClusterViews;
 import io.drwatch.collect.MetricFamily;
 import io.drwatch.collect.Samples;
 import io.drwatch.fixture.TestClock;
@@ -25,11 +27,17 @@ class RoutingHandlerTest {
   private static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
   private final TestClock clock = new TestClock(T0);
   private final SampleCache cache = new SampleCache(clock);
-  private final RoutingHandler routing = new RoutingHandler(cache, clock,
-      Map.of("a", Duration.ofSeconds(45), "b", Duration.ofSeconds(45), "c", Duration.ofSeconds(45)));
+  private final ClusterViews clusters = new ClusterViews(cache);
+  private final RoutingHandler routing = new RoutingHandler(cache, clusters, clock, Map.of("a",
+      Duration.ofSeconds(45), "b", Duration.ofSeconds(45), "c", Duration.ofSeconds(45), "vip", Duration.ofSeconds(45)));
 
   private static ServerInfo server(boolean standby, String sysid) {
-    return new ServerInfo(Flavor.POSTGRESQL, 170006, "17.6", standby, 1L, sysid, 0.0, true, Set.of());
+    return server(standby, sysid, 1000.0);
+  }
+
+  /** {@code started}: the postmaster start time, which with the system identifier names the server. */
+  private static ServerInfo server(boolean standby, String sysid, double started) {
+    return new ServerInfo(Flavor.POSTGRESQL, 170006, "17.6", standby, 1L, sysid, started, true, Set.of());
   }
 
   private void status(String name, String cluster, boolean up, ServerInfo s) {
@@ -86,15 +94,38 @@ class RoutingHandlerTest {
   }
 
   @Test
-  void splitBrainIsTwoPrimariesOfOneClusterAndSystem() {
-    status("a", "main", true, server(false, "1"));
-    status("b", "main", true, server(false, "1"));
-    status("c", "main", true, server(false, "2"));
+  void splitBrainIsTwoPrimaryServersOfOneClusterAndSystem() {
+    status("a", "main", true, server(false, "1", 1000.0));
+    status("b", "main", true, server(false, "1", 2000.0));
+    status("c", "main", true, server(false, "2", 3000.0));
     assertAnswer(503, "a: split brain: b of cluster main is primary too", ask("/primary/a"));
     assertAnswer(503, "b: split brain: a of cluster main is primary too", ask("/read/b"));
     assertAnswer(200, "c: primary (timeline 1)", ask("/primary/c"), "another system is another cluster");
-    status("b", "main", false, server(false, "1"));
+    status("b", "main", false, server(false, "1", 2000.0));
     assertAnswer(200, "a: primary (timeline 1)", ask("/primary/a"), "a down twin is no twin");
+  }
+
+  /**
+   * A VIP or proxy target in front of the primary reaches the same server (system identifier and
+   * postmaster start time): no split brain, as drwatch_cluster_primaries counts it. Routing counted
+   * the two targets as two primaries and answered 503 "split brain: vip … is primary too".
+   */
+  @Test
+  void aSecondTargetReachingThePrimaryIsNotSplitBrain() {
+    status("a", "main", true, server(false, "1", 1000.0));
+    status("vip", "main", true, server(false, "1", 1000.0));
+    status("b", "main", true, server(true, "1", 2000.0));
+    assertAnswer(200, "a: primary (timeline 1)", ask("/primary/a"));
+    assertAnswer(200, "vip: primary (timeline 1)", ask("/primary/vip"));
+    ClusterView main = clusters.of("main").orElseThrow();
+    assertEquals(1, main.primaries(), "what drwatch_cluster_primaries reads");
+    assertFalse(main.splitBrain());
+    assertEquals("a", main.primary());
+    assertEquals(java.util.List.of("a", "vip"), main.sameServer("vip"));
+    status("vip", "main", true, server(false, "1", 4000.0));
+    assertAnswer(503, "a: split brain: vip of cluster main is primary too", ask("/primary/a"),
+        "a restarted elsewhere with the same system identifier is another server");
+    assertEquals(2, clusters.of("main").orElseThrow().primaries());
   }
 
   private void assertAnswer(int status, String body, RoutingHandler.Answer a, String why) {

@@ -47,7 +47,7 @@ import java.util.stream.Collectors;
  */
 public final class Pgbackrest implements Collector {
 
-  static final MetricFamily STANZA_STATUS = gauge("pgbackrest_stanza_status",
+  public static final MetricFamily STANZA_STATUS = gauge("pgbackrest_stanza_status",
       "pgBackRest stanza status code: 0 ok, 1 missing stanza path, 2 no valid backups, 3 missing "
           + "stanza data, 4 mixed across repos, 5 database mismatch across repos, 6 backup not found, "
           + "99 other (see the repo status).", "stanza");
@@ -66,7 +66,7 @@ public final class Pgbackrest implements Collector {
       "stanza", "repo");
   static final MetricFamily REPO_MESSAGE = info("pgbackrest_repo_status_message_info",
       "pgBackRest's status message for the stanza in one repository.", "stanza", "repo", "message");
-  static final MetricFamily LAST_COMPLETION = gauge(
+  public static final MetricFamily LAST_COMPLETION = gauge(
       "pgbackrest_backup_last_completion_timestamp_seconds",
       "When the newest good backup of each type (full, diff, incr) completed; a backup recorded with "
           + "errors does not count.", "stanza", "type");

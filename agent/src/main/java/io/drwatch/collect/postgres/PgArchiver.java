@@ -22,23 +22,23 @@ import java.util.Optional;
  */
 public final class PgArchiver implements PostgresCollector {
 
-  static final MetricFamily ENABLED = gauge("pg_archiver_enabled",
+  public static final MetricFamily ENABLED = gauge("pg_archiver_enabled",
       "1 when this server archives WAL now (archive_mode on and primary, or archive_mode always).");
-  static final MetricFamily ARCHIVED = counter("pg_archiver_archived_total",
+  public static final MetricFamily ARCHIVED = counter("pg_archiver_archived_total",
       "WAL files archived successfully (pg_stat_archiver.archived_count).");
   static final MetricFamily FAILED = counter("pg_archiver_failed_total",
       "Failed archive attempts; each file is tried 3 times per round (pg_stat_archiver.failed_count).");
-  static final MetricFamily LAST_ARCHIVED = gauge("pg_archiver_last_archived_timestamp_seconds",
+  public static final MetricFamily LAST_ARCHIVED = gauge("pg_archiver_last_archived_timestamp_seconds",
       "When the last WAL file was archived.");
   static final MetricFamily LAST_FAILED = gauge("pg_archiver_last_failed_timestamp_seconds",
       "When the last archive attempt failed.");
-  static final MetricFamily FAILING = gauge("pg_archiver_failing",
+  public static final MetricFamily FAILING = gauge("pg_archiver_failing",
       "1 when the last archive attempt failed after the last success.");
-  static final MetricFamily READY = gauge("pg_archiver_ready_files",
+  public static final MetricFamily READY = gauge("pg_archiver_ready_files",
       "WAL files waiting to be archived (.ready files in pg_wal/archive_status).");
-  static final MetricFamily OLDEST_READY = gauge("pg_archiver_oldest_ready_timestamp_seconds",
+  public static final MetricFamily OLDEST_READY = gauge("pg_archiver_oldest_ready_timestamp_seconds",
       "Modification time of the oldest .ready file (absent when the backlog is empty).");
-  static final MetricFamily UNARCHIVED = gauge("pg_archiver_unarchived_bytes",
+  public static final MetricFamily UNARCHIVED = gauge("pg_archiver_unarchived_bytes",
       "WAL written but not yet archived: current write position minus the start of the oldest "
           + "unarchived segment.");
 

@@ -26,13 +26,13 @@ import java.util.Map;
  */
 public final class PgReplication implements PostgresCollector {
 
-  static final MetricFamily STANDBY_INFO = info("pg_replication_standby_info",
+  public static final MetricFamily STANDBY_INFO = info("pg_replication_standby_info",
       "1 per standby connected to this server (pg_stat_replication).",
       "application_name", "client_addr", "state", "sync_state");
-  static final MetricFamily LAG_BYTES = gauge("pg_replication_lag_bytes",
+  public static final MetricFamily LAG_BYTES = gauge("pg_replication_lag_bytes",
       "WAL bytes between this server's current position and the standby's position at each stage.",
       "application_name", "stage");
-  static final MetricFamily LAG_SECONDS = gauge("pg_replication_lag_seconds",
+  public static final MetricFamily LAG_SECONDS = gauge("pg_replication_lag_seconds",
       "Time the standby's write/flush/replay lags behind: pg_stat_replication *_lag, but at least "
           + "the time since the standby's last reply while WAL is outstanding at that stage (the "
           + "server's lag freezes when replies stop); 0 for a caught-up streaming standby.",
@@ -41,7 +41,7 @@ public final class PgReplication implements PostgresCollector {
       "Priority for being chosen as synchronous standby (0 = asynchronous).", "application_name");
   static final MetricFamily LAST_REPLY = gauge("pg_replication_last_reply_timestamp_seconds",
       "When the last reply message arrived from the standby (Unix time).", "application_name");
-  static final MetricFamily STANDBYS = gauge("pg_replication_standbys_connected",
+  public static final MetricFamily STANDBYS = gauge("pg_replication_standbys_connected",
       "Number of physical WAL senders (standbys, base backups) on this server.");
   static final MetricFamily LOGICAL_INFO = info("pg_replication_logical_sender_info",
       "1 per logical walsender (subscription, CDC tool) on this server; not a standby.",

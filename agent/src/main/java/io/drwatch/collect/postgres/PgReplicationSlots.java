@@ -23,7 +23,7 @@ public final class PgReplicationSlots implements PostgresCollector {
 
   static final MetricFamily ACTIVE = gauge("pg_replication_slot_active",
       "1 when a consumer is connected to the slot.", "slot_name", "slot_type");
-  static final MetricFamily RETAINED = gauge("pg_replication_slot_retained_bytes",
+  public static final MetricFamily RETAINED = gauge("pg_replication_slot_retained_bytes",
       "WAL kept on disk for the slot: current position minus restart_lsn.", "slot_name", "slot_type");
   static final MetricFamily SAFE_WAL = gauge("pg_replication_slot_safe_wal_size_bytes",
       "WAL that can still be written before the slot is lost; may be negative; absent when "

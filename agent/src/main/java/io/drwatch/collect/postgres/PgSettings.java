@@ -38,7 +38,7 @@ public final class PgSettings implements PostgresCollector {
       "max_replication_slots.");
   static final MetricFamily FREEZE_MAX_AGE = gauge("pg_settings_autovacuum_freeze_max_age",
       "autovacuum_freeze_max_age: transaction age at which autovacuum forces a freezing vacuum.");
-  static final MetricFamily APPLY_DELAY = gauge("pg_settings_recovery_min_apply_delay_seconds",
+  public static final MetricFamily APPLY_DELAY = gauge("pg_settings_recovery_min_apply_delay_seconds",
       "recovery_min_apply_delay: a delayed standby lags by design.");
 
   private static final String SQL = """

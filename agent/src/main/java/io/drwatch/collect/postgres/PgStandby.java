@@ -20,18 +20,20 @@ import java.util.List;
  */
 public final class PgStandby implements Collector {
 
-  static final MetricFamily STREAMING = gauge("pg_standby_streaming",
+  public static final String NAME = "standby";
+
+  public static final MetricFamily STREAMING = gauge("pg_standby_streaming",
       "1 when the WAL receiver is streaming from its upstream.");
   static final MetricFamily RECEIVER_INFO = info("pg_standby_wal_receiver_info",
       "WAL receiver status and upstream (pg_stat_wal_receiver; never the conninfo).",
       "status", "sender_host", "sender_port", "slot_name");
-  static final MetricFamily REPLAY_LAG = gauge("pg_standby_replay_lag_bytes",
+  public static final MetricFamily REPLAY_LAG = gauge("pg_standby_replay_lag_bytes",
       "WAL received but not yet replayed.");
-  static final MetricFamily REPLAY_DELAY = gauge("pg_standby_replay_delay_seconds",
+  public static final MetricFamily REPLAY_DELAY = gauge("pg_standby_replay_delay_seconds",
       "0 when all received WAL is replayed, else now minus the last replayed commit's timestamp.");
   static final MetricFamily PAUSED = gauge("pg_standby_replay_paused",
       "1 when replay is paused or a pause was requested.");
-  static final MetricFamily RECEIVE_LSN = gauge("pg_standby_receive_lsn_bytes",
+  public static final MetricFamily RECEIVE_LSN = gauge("pg_standby_receive_lsn_bytes",
       "Last WAL position received and flushed by the standby, as a byte number.");
   static final MetricFamily LAST_REPLAY = gauge("pg_standby_last_replay_timestamp_seconds",
       "Commit time (primary's clock) of the last replayed transaction.");
@@ -63,7 +65,7 @@ public final class PgStandby implements Collector {
 
   @Override
   public String name() {
-    return "standby";
+    return NAME;
   }
 
   @Override

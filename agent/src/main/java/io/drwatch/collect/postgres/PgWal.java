@@ -19,7 +19,7 @@ import java.util.List;
  */
 public final class PgWal implements PostgresCollector {
 
-  static final MetricFamily LSN = gauge("pg_wal_lsn_bytes",
+  public static final MetricFamily LSN = gauge("pg_wal_lsn_bytes",
       "Current WAL position as a byte number (primary: write LSN; standby: replay LSN).");
   static final MetricFamily SEGMENT_SIZE = gauge("pg_wal_segment_size_bytes", "WAL segment size.");
   static final MetricFamily CHECKPOINT = gauge("pg_checkpoint_last_timestamp_seconds",
