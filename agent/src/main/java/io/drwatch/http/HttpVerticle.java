@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * /metrics (from the cache only; text, OpenMetrics or protobuf by Accept, gzip by
- * Accept-Encoding), /healthz, /readyz and /api/targets. Nothing here touches a database.
+ * Accept-Encoding), /healthz, /readyz, /api/targets, and the status page (/ and /api/clusters,
+ * {@link StatusPage}). Nothing here touches a database.
  */
 public final class HttpVerticle extends VerticleBase {
 
@@ -33,6 +34,7 @@ public final class HttpVerticle extends VerticleBase {
   private final ExpositionCache exposition;
   private final BooleanSupplier ready;
   private final RoutingHandler routing;
+  private final StatusPage status;
   private HttpServer server;
   private final BasicAuth basicAuth;
   private WorkerExecutor authWorker;
@@ -52,6 +54,7 @@ public final class HttpVerticle extends VerticleBase {
     this.ready = ready;
     this.routing = routing;
     this.exposition = new ExpositionCache(snapshots);
+    this.status = new StatusPage(cache, snapshots, java.time.Clock.systemUTC());
     this.basicAuth = settings.basicAuth() == null ? null : new BasicAuth(settings.basicAuth());
   }
 
@@ -78,6 +81,7 @@ public final class HttpVerticle extends VerticleBase {
         .listen()
         .onSuccess(s -> {
           server = s;
+          status.start(vertx);
           if (tls != null) {
             tlsTimer = vertx.setPeriodic(tls.reloadInterval().toMillis(), id -> reloadTls(tls));
           }
@@ -86,6 +90,7 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    status.stop(vertx);
     if (tlsTimer >= 0) {
       vertx.cancelTimer(tlsTimer);
     }
@@ -162,11 +167,8 @@ public final class HttpVerticle extends VerticleBase {
       case "/api/targets" -> req.response()
           .putHeader("Content-Type", "application/json")
           .end(targetsJson().encodePrettily());
-      case "/" -> req.response().putHeader("Content-Type", "text/html; charset=utf-8")
-          .end("<html><head><title>drwatch</title></head><body><h1>drwatch</h1><ul>"
-              + "<li><a href=\"/metrics\">/metrics</a></li><li><a href=\"/api/targets\">/api/targets</a></li>"
-              + "<li><a href=\"/healthz\">/healthz</a></li><li><a href=\"/readyz\">/readyz</a></li>"
-              + "</ul></body></html>\n");
+      case "/" -> status.servePage(vertx, req);
+      case "/api/clusters" -> status.serveJson(vertx, req);
       default -> {
         if (routing != null && routing.handles(req.path())) {
           routing.handle(req);
