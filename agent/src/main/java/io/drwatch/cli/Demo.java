@@ -58,12 +58,13 @@ final class Demo {
     Runtime.getRuntime().addShutdownHook(hook);
     load.start();
     agent.firstRound().await(60, TimeUnit.SECONDS);
-    String url = "http://127.0.0.1:" + agent.port() + "/metrics";
+    String base = "http://127.0.0.1:" + agent.port();
     out.println();
-    out.println("  metrics:  " + url);
-    out.println("  targets:  http://127.0.0.1:" + agent.port() + "/api/targets");
-    out.println("  primary:  psql -h 127.0.0.1 -p " + sandbox.primary().port() + " -U postgres");
-    out.println("  archive:  " + sandbox.archiveDir());
+    out.println("  status page: " + base + "/   <- open in a browser: primary, what a failover would lose, backups");
+    out.println("  metrics:     " + base + "/metrics");
+    out.println("  JSON:        " + base + "/api/clusters  " + base + "/api/targets");
+    out.println("  primary:     psql -h 127.0.0.1 -p " + sandbox.primary().port() + " -U postgres");
+    out.println("  archive:     " + sandbox.archiveDir());
     out.println();
     Thread.sleep(2000); // let the load show up as WAL movement before the first summary
     long deadline = runFor == null ? Long.MAX_VALUE : System.nanoTime() + runFor.toNanos();
