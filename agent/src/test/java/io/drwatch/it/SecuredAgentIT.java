@@ -172,7 +172,7 @@ class SecuredAgentIT {
   @Test
   void noSecretInMetricsApiLogsOrConfigErrors() throws Exception {
     awaitTarget("leaky", false);
-    for (String path : new String[] {"/metrics", "/api/targets", "/", "/healthz", "/readyz"}) {
+    for (String path : new String[] {"/metrics", "/api/targets", "/", "/api/clusters", "/healthz", "/readyz"}) {
       String body = get(path).body();
       for (String s : SECRETS) {
         int at = body.indexOf(s);
