@@ -635,13 +635,38 @@ class MonitoringLiveIT {
   }
 
   /**
+   * The primary SIGKILLed: no writer, and DrwatchClusterNoPrimary must say at one glance whom to
+   * promote and what that loses (the cluster's promotion answers, lower bounds now). The primary
+   * is then restarted (crash recovery, same timeline) and the standbys stream from it again.
+   */
+  @Test
+  @Order(10)
+  void killedPrimaryFiresNoPrimaryNamingTheCandidate() throws Exception {
+    pg.primary().kill();
+    try {
+      JsonObject none = awaitAlert("DrwatchClusterNoPrimary", null, Duration.ofSeconds(90));
+      assertEquals("main", none.getJsonObject("labels").getString("cluster"));
+      assertRunbook(none, "DrwatchClusterNoPrimary");
+      String description = none.getJsonObject("annotations").getString("description");
+      System.out.println("[monitoring-it] DrwatchClusterNoPrimary@main: " + description);
+      assertTrue(description.matches("(?s).*Promote (sync1|async1): it lacks at least [0-9.]+[KMG]?i?B.*"
+          + "of the writer's WAL as last seen [0-9.]+m?s ago.*"), description);
+    } finally {
+      pg.primary().start();
+      pg.waitStreaming(Duration.ofSeconds(60));
+    }
+    await("DrwatchClusterNoPrimary resolved after the restart", Duration.ofSeconds(90),
+        () -> alerts(a -> "DrwatchClusterNoPrimary".equals(a.getJsonObject("labels").getString("alertname"))).isEmpty());
+  }
+
+  /**
    * The last staged failure, since it leaves the cluster split: async1 promoted while the primary
    * still runs. The cluster view must see two writers (DrwatchClusterSplitBrain pending, then
    * firing, for cluster main) and one failover on the new timeline (DrwatchClusterFailoverHappened,
    * which has no `for` by design).
    */
   @Test
-  @Order(10)
+  @Order(11)
   void promotedStandbyFiresClusterSplitBrainAndFailoverHappened() throws Exception {
     pg.standby("async1").promote();
     Set<String> states = new LinkedHashSet<>();

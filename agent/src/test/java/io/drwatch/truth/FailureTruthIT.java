@@ -57,6 +57,9 @@ class FailureTruthIT {
     try (PgSandbox pg = PgSandbox.builder().version(Clusters.defaultMajor())
         .standby("async1", PgSandbox.Sync.ASYNC).start()) {
       Row r = scenario(SCENARIOS.get(0), pg, "async1", "async1", () -> disconnect(pg.standby("async1")));
+      // Replayed everything it received, yet 6 s of commits behind: never "caught up".
+      assertTrue(lastBefore.replayDelay() != null && lastBefore.replayDelay() > 3,
+          "pg_standby_replay_delay_seconds of the stalled standby: " + lastBefore.replayDelay());
       assertTrue(r.lostCommits() > 0, "a stalled async standby must lose acknowledged commits: " + r);
     }
   }
@@ -97,6 +100,11 @@ class FailureTruthIT {
     }
   }
 
+  /** What the last scenario read just before the failure, beyond its table row. */
+  record Before(Double replayDelay) {}
+
+  private Before lastBefore;
+
   interface Fault {
     void apply() throws Exception;
   }
@@ -125,6 +133,7 @@ class FailureTruthIT {
         Thread.sleep(200);
         before = rig.metrics();
       }
+      lastBefore = new Before(TruthRig.value(before, "pg_standby_replay_delay_seconds", "target", promote).orElse(null));
       Double beforeBytes = TruthRig.loss(before, promote, "bytes");
       Double beforeSeconds = TruthRig.loss(before, promote, "seconds");
       double seenBefore = TruthRig.value(before, "drwatch_cluster_writer_last_seen_lsn_bytes").orElseThrow();

@@ -30,7 +30,7 @@ public final class PgStandby implements Collector {
   public static final MetricFamily REPLAY_LAG = gauge("pg_standby_replay_lag_bytes",
       "WAL received but not yet replayed.");
   public static final MetricFamily REPLAY_DELAY = gauge("pg_standby_replay_delay_seconds",
-      "0 when all received WAL is replayed, else now minus the last replayed commit's timestamp.");
+      "0 while streaming with all received WAL replayed, else now minus the last replayed commit's timestamp.");
   static final MetricFamily PAUSED = gauge("pg_standby_replay_paused",
       "1 when replay is paused or a pause was requested.");
   public static final MetricFamily RECEIVE_LSN = gauge("pg_standby_receive_lsn_bytes",
@@ -45,7 +45,12 @@ public final class PgStandby implements Collector {
   private static final String SQL = """
       SELECT pg_wal_lsn_diff(pg_last_wal_receive_lsn(), '0/0')::float8 AS receive_lsn,
              pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())::float8 AS replay_lag,
-             CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+             -- Caught up only while streaming with nothing more upstream: a receiver that is
+             -- stalled or disconnected has replayed all it has, yet falls behind with every commit.
+             CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn()
+                       AND (r.status = 'streaming' OR (r.pid IS NOT NULL AND r.status IS NULL))
+                       AND (r.latest_end_lsn IS NULL OR r.latest_end_lsn <= pg_last_wal_replay_lsn())
+                  THEN 0
                   -- greatest() ignores NULL: without a replayed commit the delay is unknown, not 0
                   WHEN pg_last_xact_replay_timestamp() IS NULL THEN NULL
                   ELSE greatest(0, extract(epoch FROM now() - pg_last_xact_replay_timestamp()))
