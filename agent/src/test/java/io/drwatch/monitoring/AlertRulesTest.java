@@ -55,6 +55,8 @@ class AlertRulesTest {
   static final Map<String, String> WITHOUT_TARGET = Map.of(
       "DrwatchAgentAbsent", "$labels.instance",
       "DrwatchClusterSplitBrain", "$labels.cluster",
+      "DrwatchClusterSplitBrainAcrossAgents", "$labels.cluster",
+      "DrwatchClusterUnprotected", "$labels.cluster",
       "DrwatchClusterNoPrimary", "$labels.cluster",
       "DrwatchClusterFailoverHappened", "$labels.cluster",
       "DrwatchClusterRpoOverObjective", "$labels.cluster",

@@ -83,9 +83,10 @@ final class DrwatchDashboards {
         .q("sum(pg_replication_sync_standbys_required" + IN_CLUSTER + ")", "required")
         .unit("none").size(4, 7);
     d.stat("RPO estimate vs objective", "Seconds of committed writes a failover would lose from "
-            + "the best layer (replica, archive, backup), against the cluster's rpo-objective "
-            + "(DrwatchClusterRpoOverObjective).")
-        .q("min(drwatch_cluster_rpo_estimate_seconds{cluster=~\"$cluster\"})", "RPO estimate")
+            + "the best healthy layer (replica, archive, backup), against the cluster's rpo-objective "
+            + "(DrwatchClusterRpoOverObjective); Infinity when no layer is usable "
+            + "(DrwatchClusterUnprotected).")
+        .q("min(drwatch_cluster_rpo_effective_seconds{cluster=~\"$cluster\"})", "RPO estimate")
         .q("max(drwatch_cluster_rpo_objective_seconds{cluster=~\"$cluster\"})", "objective")
         .unit("s").size(4, 5);
     d.stat("RTO estimate vs objective", "Seconds the best standby needs to catch up and be "
