@@ -22,7 +22,10 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import com.typesafe.config.ConfigFactory;
+import io.drwatch.collect.postgres.PgHeartbeatClocks;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -91,7 +94,8 @@ class HeartbeatIT {
     assertTrue(written >= before && written <= System.currentTimeMillis() / 1000.0, "agent clock: " + written);
     assertTrue(watch.value("primary", "pg_heartbeat_delay_seconds").isEmpty(), "no delay on the primary");
     assertEquals(String.valueOf((long) written), pg.primary().sql(
-        "SELECT floor(extract(epoch FROM written_at))::bigint FROM drwatch.heartbeat WHERE id = 1"));
+        "SELECT floor(extract(epoch FROM written_at))::bigint FROM drwatch.heartbeat WHERE agent = '"
+            + new PgHeartbeat().agent().replace("'", "''") + "'"));
     for (String standby : List.of("sync1", "async1")) {
       double seen = watch.await(standby, "heartbeat", "pg_heartbeat_timestamp_seconds", v -> v >= written, WAIT);
       assertEquals(written, seen, 1e-6, standby + " replayed the row the agent wrote");
@@ -183,16 +187,61 @@ class HeartbeatIT {
 
   @Test
   void aMissingTableOrGrantSaysWhatToDo() throws Exception {
-    pg.primary().sql("CREATE TABLE IF NOT EXISTS drwatch.no_grant (id int PRIMARY KEY, written_at timestamptz)");
+    pg.primary().sql("CREATE TABLE IF NOT EXISTS drwatch.no_grant (agent text PRIMARY KEY, written_at timestamptz)");
+    pg.primary().sql("CREATE TABLE IF NOT EXISTS drwatch.one_row (id int PRIMARY KEY, written_at timestamptz)");
+    pg.primary().sql("GRANT SELECT, INSERT, UPDATE ON drwatch.one_row TO drwatch");
     for (String[] c : new String[][] {
         {"drwatch.nope", "heartbeat table drwatch.nope does not exist; create it with config/heartbeat.sql"},
-        {"drwatch.no_grant", "no privilege on heartbeat table drwatch.no_grant; grant SELECT, INSERT, UPDATE on it"}}) {
+        {"drwatch.no_grant", "no privilege on heartbeat table drwatch.no_grant; grant SELECT, INSERT, UPDATE on it"},
+        {"drwatch.one_row", "heartbeat table drwatch.one_row has no agent key (the one-row layout of earlier "
+            + "versions); drop it and create it again with config/heartbeat.sql"}}) {
       try (Watch other = new Watch(config(pg, ", table = \"" + c[0] + "\""))) {
         other.run("primary", "heartbeat");
         CollectorResult r = other.result("primary", "heartbeat").orElseThrow();
         assertFalse(r.success());
         assertTrue(r.error().startsWith(c[1]), r.error());
       }
+    }
+  }
+
+  /**
+   * Two agents, one with its clock 30 s behind, both writing heartbeats through the same primary:
+   * each reads back only its own row on the standby, so the other's clock never reads as delay.
+   */
+  @Test
+  void twoAgentsWithSkewedClocksEachReadTheirOwnDelay() throws Exception {
+    var primary = watch.config().targets().stream().filter(t -> t.name().equals("primary")).findFirst().orElseThrow();
+    var standby = watch.config().targets().stream().filter(t -> t.name().equals("async1")).findFirst().orElseThrow();
+    PgHeartbeat east = (PgHeartbeat) new PgHeartbeat().configure(ConfigFactory.parseString("agent = east"));
+    PgHeartbeat west = PgHeartbeatClocks.skewed("west", Duration.ofSeconds(-30));
+    ServerInfo asPrimary = new ServerInfo(Flavor.POSTGRESQL, 170000, "17", false, 1L, "x", 1.0, true, Set.of());
+    ServerInfo asStandby = new ServerInfo(Flavor.POSTGRESQL, 170000, "17", true, 1L, "x", 1.0, true, Set.of());
+    try (ConnectionPool p = ConnectionPool.writer(primary, watch.config().defaults(), HEARTBEAT_TIMEOUT);
+        ConnectionPool s = ConnectionPool.writer(standby, watch.config().defaults(), HEARTBEAT_TIMEOUT)) {
+      double eastWrote;
+      try (Connection c = p.borrow()) {
+        eastWrote = east.collect(new Db(c, HEARTBEAT_TIMEOUT), asPrimary).get(0).value();
+        west.collect(new Db(c, HEARTBEAT_TIMEOUT), asPrimary); // written after east's, 30 s "older"
+      }
+      assertEquals("2", pg.primary().sql("SELECT count(*) FROM drwatch.heartbeat WHERE agent IN ('east', 'west')"));
+      double[] delay = new double[2];
+      Instant deadline = Instant.now().plus(WAIT);
+      do {
+        try (Connection c = s.borrow()) {
+          List<Sample> e = east.collect(new Db(c, HEARTBEAT_TIMEOUT), asStandby);
+          List<Sample> w = west.collect(new Db(c, HEARTBEAT_TIMEOUT), asStandby);
+          if (e.size() == 2 && w.size() == 2 && e.get(0).value() >= eastWrote) {
+            delay[0] = e.get(1).value();
+            delay[1] = w.get(1).value();
+            break;
+          }
+        }
+        Watch.sleep(100);
+      } while (Instant.now().isBefore(deadline));
+      System.out.printf("two agents, west's clock 30 s behind: east reads delay %.3f s, west %.3f s%n",
+          delay[0], delay[1]);
+      assertTrue(delay[0] < 5, "east reads its own row, not west's 30 s old clock: " + delay[0]);
+      assertTrue(delay[1] < 5, "west measures against its own clock: " + delay[1]);
     }
   }
 

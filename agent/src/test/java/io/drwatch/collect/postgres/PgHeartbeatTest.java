@@ -42,12 +42,24 @@ class PgHeartbeatTest {
   @Test
   void theTableNameIsTheOnlyThingSplicedIntoSql() {
     PgHeartbeat h = (PgHeartbeat) new PgHeartbeat().configure(ConfigFactory.parseString("table = ops.hb_1"));
-    assertEquals("INSERT INTO ops.hb_1 (id, written_at) VALUES (1, to_timestamp(?)) "
-        + "ON CONFLICT (id) DO UPDATE SET written_at = excluded.written_at", h.writeSql());
-    assertEquals("SELECT extract(epoch FROM max(written_at))::float8 AS written FROM ops.hb_1", h.readSql());
+    assertEquals("INSERT INTO ops.hb_1 (agent, written_at) VALUES (?, to_timestamp(?)) "
+        + "ON CONFLICT (agent) DO UPDATE SET written_at = excluded.written_at", h.writeSql());
+    assertEquals("SELECT extract(epoch FROM max(written_at))::float8 AS written FROM ops.hb_1 WHERE agent = ?",
+        h.readSql());
     for (String bad : List.of("x;y", "a b", "A", "a.b.c", "\"q\"", "1abc", "")) {
       assertThrows(IllegalArgumentException.class, () -> new PgHeartbeat(bad), bad);
     }
+  }
+
+  @Test
+  void eachAgentHasItsOwnRowNamedByTheHostUnlessConfigured() {
+    assertEquals(PgHeartbeat.defaultAgent(), new PgHeartbeat().agent());
+    assertFalse(new PgHeartbeat().agent().isBlank());
+    PgHeartbeat h = (PgHeartbeat) new PgHeartbeat().configure(ConfigFactory.parseString("agent = \"eu-west; drop\""));
+    assertEquals("eu-west; drop", h.agent(), "a bound parameter, never spliced into SQL");
+    assertEquals(PgHeartbeat.DEFAULT_TABLE, h.table());
+    assertThrows(IllegalArgumentException.class,
+        () -> new PgHeartbeat().configure(ConfigFactory.parseString("agent = \"\"")));
   }
 
   @Test
