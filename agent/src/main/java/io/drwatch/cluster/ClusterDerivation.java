@@ -13,6 +13,7 @@ import io.drwatch.sample.ProbeListener;
 import io.drwatch.sample.SampleCache;
 import io.drwatch.sample.TargetStatus;
 import io.drwatch.target.Flavor;
+import io.drwatch.target.ManagedService;
 import io.drwatch.target.ServerInfo;
 import java.time.Duration;
 import java.time.Instant;
@@ -131,7 +132,10 @@ public final class ClusterDerivation implements Derivation, ProbeListener {
     Promotion.Answer best = promotion(cluster, top, out);
 
     List<Layer> layers = new ArrayList<>();
-    if (top.writer() != null) {
+    boolean aurora = top.writer() != null && ManagedLayers.isAurora(top.writer());
+    if (aurora) {
+      addIfPresent(layers, ManagedLayers.auroraReplica(top.writer().readings()));
+    } else if (top.writer() != null) {
       Readings primary = top.writer().readings();
       addIfPresent(layers, ReplicaLayer.estimate(primary));
       addIfPresent(layers, ArchiveLayer.estimate(primary, now));
@@ -141,6 +145,10 @@ public final class ClusterDerivation implements Derivation, ProbeListener {
       layers.add(best == null ? new Layer(Layer.REPLICA, false, null, null)
           : new Layer(Layer.REPLICA, true, best.lossSeconds(), best.lossBytes()));
     }
+    if (top.writer() != null && ManagedLayers.service(top.writer()) != ManagedService.NONE) {
+      gauge(out, null, ClusterFamilies.LAYER_MANAGED, 1.0, cluster, Layer.ARCHIVE,
+          ManagedLayers.service(top.writer()).label());
+    }
     addIfPresent(layers, BackupLayer.estimate(members.stream().map(Member::readings).toList(), now));
     for (Layer l : layers) {
       gauge(out, null, ClusterFamilies.LAYER_HEALTHY, l.healthy() ? 1.0 : 0.0, cluster, l.name());
@@ -148,6 +156,9 @@ public final class ClusterDerivation implements Derivation, ProbeListener {
       gauge(out, null, ClusterFamilies.RPO_BYTES, l.bytes(), cluster, l.name());
     }
     Layer.Effective effective = Layer.effective(layers, top.writer() != null);
+    if (aurora && effective.bytes() != null && effective.bytes().isInfinite()) {
+      effective = new Layer.Effective(effective.seconds(), null); // Aurora reports no loss in bytes
+    }
     gauge(out, null, ClusterFamilies.RPO_EFFECTIVE_SECONDS, effective.seconds(), cluster);
     gauge(out, null, ClusterFamilies.RPO_EFFECTIVE_BYTES, effective.bytes(), cluster);
 

@@ -42,6 +42,10 @@ public final class ClusterFamilies {
       "cluster", "layer");
   public static final MetricFamily LAYER_HEALTHY = gauge("drwatch_cluster_rpo_layer_healthy",
       "1 when this protection layer can be used for recovery right now.", "cluster", "layer");
+  public static final MetricFamily LAYER_MANAGED = info("drwatch_cluster_rpo_layer_managed_info",
+      "1 when this protection layer is run by the writer's managed service (its WAL archive and "
+          + "point-in-time restore) and cannot be seen through SQL, so it has no estimate here.",
+      "cluster", "layer", "service");
   public static final MetricFamily RPO_EFFECTIVE_SECONDS = gauge("drwatch_cluster_rpo_effective_seconds",
       "Smallest estimated loss in time through any healthy layer; +Inf when a primary is up and no "
           + "healthy layer protects it.", "cluster");
@@ -93,7 +97,7 @@ public final class ClusterFamilies {
 
   public static List<MetricFamily> all() {
     return List.of(PRIMARIES, MEMBERS_IN_RECOVERY, SYSTEM_IDENTIFIERS, HIGHEST_TIMELINE, LOWEST_TIMELINE,
-        FAILOVERS, LAST_FAILOVER, RPO_SECONDS, RPO_BYTES, LAYER_HEALTHY, RPO_EFFECTIVE_SECONDS,
+        FAILOVERS, LAST_FAILOVER, RPO_SECONDS, RPO_BYTES, LAYER_HEALTHY, LAYER_MANAGED, RPO_EFFECTIVE_SECONDS,
         RPO_EFFECTIVE_BYTES, RTO, RPO_OBJECTIVE_SECONDS, RPO_OBJECTIVE_BYTES, RTO_OBJECTIVE_SECONDS,
         STANDBY_CATCHUP, PROMOTION_LOSS_BYTES, PROMOTION_LOSS_SECONDS, PROMOTION_CATCHUP, BEST_CANDIDATE,
         WRITER_LAST_SEEN, WRITER_LAST_SEEN_LSN, RPO_LOWER_BOUND, OUTAGE, LAST_OUTAGE);

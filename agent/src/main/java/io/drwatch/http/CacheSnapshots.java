@@ -131,7 +131,8 @@ public final class CacheSnapshots implements MultiCollector {
         continue;
       }
       Labels info = target.merge(Labels.of("flavor", s.flavor().label(), "version", s.version(),
-          "role", s.role(), "system_identifier", s.systemIdentifier() == null ? "" : s.systemIdentifier()));
+          "role", s.role(), "system_identifier", s.systemIdentifier() == null ? "" : s.systemIdentifier(),
+          "service", s.managed().label()));
       for (Map.Entry<String, String> l : t.labels().entrySet()) {
         if (!l.getKey().equals("cluster")) {
           info = info.add(l.getKey(), l.getValue());

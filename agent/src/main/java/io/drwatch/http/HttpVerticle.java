@@ -244,7 +244,9 @@ public final class HttpVerticle extends VerticleBase {
             .put("version_num", s.versionNum())
             .put("role", s.role())
             .put("timeline", s.timeline())
-            .put("system_identifier", s.systemIdentifier());
+            .put("system_identifier", s.systemIdentifier())
+            .put("service", s.managed().label())
+            .put("service_version", s.managedVersion());
         if (s.cockroach() != null) {
           o.put("cockroach", new JsonObject()
               .put("node_id", s.cockroach().nodeId())

@@ -22,9 +22,9 @@ public final class CoreFamilies {
       "cluster");
   /** Also carries the target's configured free-form labels (region, …) beyond those declared. */
   public static final MetricFamily TARGET_INFO = info("drwatch_target_info",
-      "Cluster, detected flavor, version, role and system identifier of the target, plus its "
-          + "configured free-form labels.",
-      "cluster", "flavor", "version", "role", "system_identifier");
+      "Cluster, detected flavor, version, role, system identifier and managed service (none, rds, "
+          + "aurora, cloudsql, azure_flexible) of the target, plus its configured free-form labels.",
+      "cluster", "flavor", "version", "role", "system_identifier", "service");
   public static final MetricFamily TARGET_LAST_UP = gauge("drwatch_target_last_up_timestamp_seconds",
       "When the target last answered a probe.", "cluster");
   public static final MetricFamily COLLECTOR_SUCCESS = gauge("drwatch_collector_success",

@@ -8,6 +8,7 @@ import io.drwatch.config.Defaults;
 import io.drwatch.config.TargetSettings;
 import io.drwatch.target.ConnectionPool;
 import io.drwatch.target.DatabaseConnections;
+import io.drwatch.target.ManagedService;
 import io.drwatch.target.ServerInfo;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -120,7 +121,7 @@ final class DatabaseFanOut implements AutoCloseable {
         db.warnings().forEach(w -> warnings.add("database " + own + ": " + w));
         return new Run(samples, warnings, failures, 1);
       }
-      List<String> found = discover(c, false);
+      List<String> found = discover(c, false, server.managed());
       for (String d : found) {
         if (collector.appliesToDatabase(d)) {
           selected.add(d);
@@ -173,7 +174,7 @@ final class DatabaseFanOut implements AutoCloseable {
   }
 
   /** The connectable databases the target selects; discovered again when due. */
-  synchronized List<String> discover(Connection c, boolean force) throws SQLException {
+  synchronized List<String> discover(Connection c, boolean force, ManagedService service) throws SQLException {
     List<String> current = databases;
     if (!force && current != null && System.nanoTime() - discoveredAtNanos < refresh.toNanos()) {
       return current;
@@ -181,7 +182,7 @@ final class DatabaseFanOut implements AutoCloseable {
     List<String> found = new ArrayList<>();
     for (Row r : new Db(c, defaults.timeout()).query(DISCOVER)) {
       String d = r.string("datname");
-      if (settings.databases().matches(d)) {
+      if (settings.databases().matches(d) && !service.isOwnDatabase(d)) { // rdsadmin, cloudsqladmin, …
         found.add(d);
       }
     }

@@ -60,6 +60,8 @@ public final class TargetSampler implements AutoCloseable {
   private volatile int downProbes;
   private volatile Instant downSince;
   private final Map<String, Long> failuresInRow = new ConcurrentHashMap<>();
+  /** Collectors the target's managed service refused, with the server they were refused on. */
+  private final Map<String, ServerInfo> forbidden = new ConcurrentHashMap<>();
   private final Map<String, Instant> failingSince = new ConcurrentHashMap<>();
 
   public TargetSampler(TargetSettings settings, Defaults defaults, List<Schedule> schedules,
@@ -240,6 +242,13 @@ public final class TargetSampler implements AutoCloseable {
       cache.removeResult(settings.name(), name); // e.g. the standby collector after a promotion
       return true;
     }
+    ServerInfo refusedOn = forbidden.get(name);
+    if (refusedOn != null && sameServer(refusedOn, s)) {
+      cache.removeResult(settings.name(), name);
+      return true;
+    } else if (refusedOn != null) {
+      forbidden.remove(name); // restarted, promoted or upgraded: it may answer now
+    }
     long t0 = System.nanoTime();
     Instant now;
     try {
@@ -274,6 +283,10 @@ public final class TargetSampler implements AutoCloseable {
           seconds(t0), null, now, errorCounts.getOrDefault(name, 0L), staleAfter(schedule), dropped));
       return true;
     } catch (SQLException | RuntimeException e) {
+      if (e instanceof SQLException se && s.managed().forbids(se)) {
+        skip(name, s, se);
+        return true;
+      }
       now = clock.instant();
       String reason = describe(e);
       long errors = errorCounts.merge(name, 1L, Long::sum);
@@ -285,6 +298,32 @@ public final class TargetSampler implements AutoCloseable {
           schedule.collector().maxSeries() > 0 ? droppedCounts.getOrDefault(name, 0L) : null));
       return !isConnectionLoss(e);
     }
+  }
+
+  /**
+   * A managed service forbids what the collector reads (Aurora's 0A000 "... is currently not
+   * supported for Aurora", a function the service revoked): one line, then the collector rests on
+   * this server instead of failing every round, and its series (none) are not shown as failures.
+   */
+  private void skip(String name, ServerInfo s, SQLException e) {
+    forbidden.put(name, s);
+    failingCollectors.remove(name);
+    failuresInRow.remove(name);
+    failingSince.remove(name);
+    cache.removeResult(settings.name(), name);
+    LOG.warn("target {} collector {} skipped: {} does not allow it ({}); not run again on this server "
+        + "until it restarts, changes role or version", settings.name(), name, s.managed().label(), describe(e));
+  }
+
+  /** The names of the collectors skipped on this target because its managed service forbids them. */
+  public java.util.SortedSet<String> skippedCollectors() {
+    return java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(forbidden.keySet()));
+  }
+
+  private static boolean sameServer(ServerInfo a, ServerInfo b) {
+    return a.managed() == b.managed() && a.inRecovery() == b.inRecovery()
+        && Objects.equals(a.version(), b.version())
+        && Objects.equals(a.postmasterStartSeconds(), b.postmasterStartSeconds());
   }
 
   /** Warns on the first failure in a row, then only at debug until the collector recovers. */

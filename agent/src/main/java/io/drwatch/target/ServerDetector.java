@@ -45,6 +45,29 @@ public final class ServerDetector {
                OR pg_has_role(current_user, 'pg_read_all_stats', 'USAGE') AS reads_all_stats,
              (SELECT string_agg(extname, ',') FROM pg_extension) AS extensions""";
 
+  /**
+   * Aurora: the same columns without the WAL control functions it refuses (SQLSTATE 55000 while
+   * wal_level is below logical; pg_stat_wal_receiver is 0A000 on its readers). Its instances
+   * share one storage volume, so there is no timeline or control file of their own to report.
+   */
+  static final String AURORA_PROBE = """
+      SELECT version() AS full_version,
+             current_setting('server_version_num')::int AS version_num,
+             current_setting('server_version') AS version,
+             pg_is_in_recovery() AS in_recovery,
+             NULL::text AS system_identifier,
+             NULL::bigint AS timeline,
+             extract(epoch FROM pg_postmaster_start_time())::float8 AS started,
+             NULL::float8 AS wal_lsn,
+             NULL::float8 AS receive_lsn,
+             NULL::float8 AS replay_lsn,
+             (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
+               OR pg_has_role(current_user, 'pg_read_all_stats', 'USAGE') AS reads_all_stats,
+             (SELECT string_agg(extname, ',') FROM pg_extension) AS extensions""";
+
+  /** The managed service found on this target's first probe, forgotten when a probe fails. */
+  private volatile ManagedService.Found managed;
+
   /** The flavor this target answered as last; decides whether a probe can be one statement. */
   private volatile Flavor lastFlavor;
 
@@ -59,11 +82,21 @@ public final class ServerDetector {
    *     {@code allow_unsafe_internals} on the session
    */
   public ServerInfo detect(Db db, Flavor configured, boolean allowUnsafeInternals) throws SQLException {
+    try {
+      return detectOnce(db, configured, allowUnsafeInternals);
+    } catch (SQLException | RuntimeException e) {
+      managed = null; // a failover or a reconnect may land on another service's server: ask again
+      throw e;
+    }
+  }
+
+  private ServerInfo detectOnce(Db db, Flavor configured, boolean allowUnsafeInternals) throws SQLException {
     if (configured == Flavor.POSTGRESQL || lastFlavor == Flavor.POSTGRESQL) {
       try {
-        Row r = db.queryOne(PG_PROBE).orElseThrow();
+        ManagedService.Found service = managed(db);
+        Row r = db.queryOne(probe(service)).orElseThrow();
         if (!isCockroach(r.string("full_version"))) {
-          return postgres(r);
+          return postgres(r, service);
         }
       } catch (SQLException e) {
         if (!isUnknownToServer(e)) {
@@ -93,10 +126,25 @@ public final class ServerDetector {
     if (cockroach) {
       return cockroach(db, version, allowUnsafeInternals);
     }
-    return postgres(db.queryOne(PG_PROBE).orElseThrow());
+    ManagedService.Found service = managed(db);
+    return postgres(db.queryOne(probe(service)).orElseThrow(), service);
   }
 
-  private static ServerInfo postgres(Row r) {
+  /** Before any WAL function: which managed service this is, asked once per connected run. */
+  private ManagedService.Found managed(Db db) throws SQLException {
+    ManagedService.Found found = managed;
+    if (found == null) {
+      found = ManagedService.detect(db);
+      managed = found;
+    }
+    return found;
+  }
+
+  private static String probe(ManagedService.Found service) {
+    return service.service() == ManagedService.AURORA ? AURORA_PROBE : PG_PROBE;
+  }
+
+  private static ServerInfo postgres(Row r, ManagedService.Found service) {
     Set<String> extensions = new HashSet<>();
     String ext = r.string("extensions");
     if (ext != null && !ext.isEmpty()) {
@@ -105,7 +153,8 @@ public final class ServerDetector {
     return new ServerInfo(Flavor.POSTGRESQL, r.lng("version_num").intValue(), r.string("version"),
         r.bool("in_recovery"), r.lng("timeline"), r.string("system_identifier"), r.dbl("started"),
         Boolean.TRUE.equals(r.bool("reads_all_stats")), extensions, null,
-        new WalPositions(r.dbl("wal_lsn"), r.dbl("receive_lsn"), r.dbl("replay_lsn")));
+        new WalPositions(r.dbl("wal_lsn"), r.dbl("receive_lsn"), r.dbl("replay_lsn")), service.service(),
+        service.auroraVersion());
   }
 
   /**

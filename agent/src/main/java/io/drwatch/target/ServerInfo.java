@@ -17,6 +17,10 @@ import java.util.Set;
  * @param cockroach CockroachDB detail (node id, cluster id, crdb_internal access); null for
  *     PostgreSQL
  * @param wal WAL positions read by the same probe statement (PostgreSQL); null when not read
+ * @param managed the managed service the server runs on ({@link ManagedService#NONE} when
+ *     self-managed, and for CockroachDB)
+ * @param managedVersion the service's own engine version where it reports one
+ *     ({@code aurora_version()}), else null
  */
 public record ServerInfo(
     Flavor flavor,
@@ -29,10 +33,21 @@ public record ServerInfo(
     boolean readsAllStats,
     Set<String> extensions,
     CockroachInfo cockroach,
-    WalPositions wal) {
+    WalPositions wal,
+    ManagedService managed,
+    String managedVersion) {
 
   public ServerInfo {
     extensions = Set.copyOf(extensions);
+    managed = managed == null ? ManagedService.NONE : managed;
+  }
+
+  /** A self-managed server with WAL positions. */
+  public ServerInfo(Flavor flavor, int versionNum, String version, boolean inRecovery, Long timeline,
+      String systemIdentifier, Double postmasterStartSeconds, boolean readsAllStats,
+      Set<String> extensions, CockroachInfo cockroach, WalPositions wal) {
+    this(flavor, versionNum, version, inRecovery, timeline, systemIdentifier, postmasterStartSeconds,
+        readsAllStats, extensions, cockroach, wal, ManagedService.NONE, null);
   }
 
   /** A PostgreSQL server (no CockroachDB detail). */
@@ -54,7 +69,17 @@ public record ServerInfo(
   /** The same server with other WAL positions (tests, fixtures). */
   public ServerInfo withWal(WalPositions positions) {
     return new ServerInfo(flavor, versionNum, version, inRecovery, timeline, systemIdentifier,
-        postmasterStartSeconds, readsAllStats, extensions, cockroach, positions);
+        postmasterStartSeconds, readsAllStats, extensions, cockroach, positions, managed, managedVersion);
+  }
+
+  /** This server as it would be detected on a managed service. */
+  public ServerInfo withManaged(ManagedService service, String serviceVersion) {
+    return new ServerInfo(flavor, versionNum, version, inRecovery, timeline, systemIdentifier,
+        postmasterStartSeconds, readsAllStats, extensions, cockroach, wal, service, serviceVersion);
+  }
+
+  public boolean isManaged() {
+    return managed != ManagedService.NONE;
   }
 
   public int majorVersion() {

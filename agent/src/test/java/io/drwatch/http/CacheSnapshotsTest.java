@@ -92,7 +92,7 @@ class CacheSnapshotsTest {
     String text = text();
     assertEquals("""
         # TYPE drwatch_target_info gauge
-        drwatch_target_info{cluster="main",flavor="postgresql",region="eu-1",role="primary",system_identifier="7450000000000000001",target="pg-a",version="17.6"} 1
+        drwatch_target_info{cluster="main",flavor="postgresql",region="eu-1",role="primary",service="none",system_identifier="7450000000000000001",target="pg-a",version="17.6"} 1
         # TYPE drwatch_target_last_up_timestamp_seconds gauge
         drwatch_target_last_up_timestamp_seconds{cluster="main",target="pg-a"} 1.73568957E9
         # TYPE drwatch_target_up gauge

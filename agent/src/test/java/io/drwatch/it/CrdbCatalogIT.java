@@ -208,7 +208,7 @@ class CrdbCatalogIT {
 
       String exposition = w.exposition();
       assertTrue(exposition.contains("drwatch_target_info{cluster=\"crdb\",flavor=\"cockroachdb\",role=\"primary\","
-          + "system_identifier=\"" + CrdbCatalog.CLUSTER_ID + "\",target=\"crdb\",version=\"" + l.tag.substring(1) + "\"} 1"),
+          + "service=\"none\",system_identifier=\"" + CrdbCatalog.CLUSTER_ID + "\",target=\"crdb\",version=\"" + l.tag.substring(1) + "\"} 1"),
           exposition);
       assertFalse(exposition.contains("pg_in_recovery"), "no PostgreSQL probe families for CockroachDB");
       assertFalse(exposition.contains("COCKROACH_SECRET") || exposition.contains("certs-dir"),

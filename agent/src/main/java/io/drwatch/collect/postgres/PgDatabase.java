@@ -8,6 +8,7 @@ import io.drwatch.collect.MetricFamily;
 import io.drwatch.collect.Row;
 import io.drwatch.collect.Sample;
 import io.drwatch.collect.Samples;
+import io.drwatch.target.ManagedService;
 import io.drwatch.target.ServerInfo;
 import java.sql.SQLException;
 import java.util.List;
@@ -89,6 +90,12 @@ public final class PgDatabase implements PostgresCollector {
    * (pg_stat_database_conflicts, joined on the database oid), which stay zero on a primary.
    */
   static String sql(int major, boolean inRecovery) {
+    return sql(major, inRecovery, ManagedService.NONE);
+  }
+
+  /** A managed service's own databases (rdsadmin, cloudsqladmin, …) are left out. */
+  static String sql(int major, boolean inRecovery, ManagedService service) {
+    String ownDatabases = service.excludeOwnDatabases("d.datname");
     String sessions = major >= 14
         ? ", d.session_time / 1000 AS session_time, d.active_time / 1000 AS active_time,"
             + " d.idle_in_transaction_time / 1000 AS idle_in_transaction_time, d.sessions,"
@@ -109,8 +116,8 @@ public final class PgDatabase implements PostgresCollector {
                extract(epoch FROM d.stats_reset)::float8 AS stats_reset,
                age(db.datfrozenxid)::float8 AS xid_age, mxid_age(db.datminmxid)::float8 AS mxid_age%s%s%s
         FROM pg_stat_database d JOIN pg_database db ON db.oid = d.datid%s
-        WHERE d.datname IS NOT NULL
-        ORDER BY d.datname""".formatted(sessions, parallel, conflicts, conflictsJoin);
+        WHERE d.datname IS NOT NULL AND %s
+        ORDER BY d.datname""".formatted(sessions, parallel, conflicts, conflictsJoin, ownDatabases);
   }
 
   static final List<String> REASONS = List.of("tablespace", "lock", "snapshot", "bufferpin", "deadlock",
@@ -133,7 +140,7 @@ public final class PgDatabase implements PostgresCollector {
 
   @Override
   public List<Sample> collect(Db db, ServerInfo server) throws SQLException {
-    return map(db.query(sql(server.majorVersion(), server.inRecovery())));
+    return map(db.query(sql(server.majorVersion(), server.inRecovery(), server.managed())));
   }
 
   static List<Sample> map(List<Row> rows) {

@@ -28,7 +28,7 @@ public final class PgDatabaseSize implements PostgresCollector {
                        OR pg_has_role(current_user, 'pg_read_all_stats', 'USAGE')
                   THEN pg_database_size(oid)::float8 END AS size_bytes
       FROM pg_database
-      WHERE datallowconn
+      WHERE datallowconn AND %s
       ORDER BY datname""";
 
   @Override
@@ -48,7 +48,8 @@ public final class PgDatabaseSize implements PostgresCollector {
 
   @Override
   public List<Sample> collect(Db db, ServerInfo server) throws SQLException {
-    List<Row> rows = db.query(SQL);
+    // A managed service's own databases (rdsadmin, cloudsqladmin, …) are not the user's to size.
+    List<Row> rows = db.query(SQL.formatted(server.managed().excludeOwnDatabases("datname")));
     if (rows.stream().anyMatch(r -> r.get("size_bytes") == null)) {
       db.warn("some databases cannot be sized by this role (needs CONNECT or pg_monitor): they are left out");
     }

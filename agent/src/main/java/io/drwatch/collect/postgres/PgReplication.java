@@ -8,6 +8,7 @@ import io.drwatch.collect.MetricFamily;
 import io.drwatch.collect.Row;
 import io.drwatch.collect.Sample;
 import io.drwatch.collect.Samples;
+import io.drwatch.target.ManagedService;
 import io.drwatch.target.ServerInfo;
 import java.sql.SQLException;
 import java.util.HashMap;
@@ -25,6 +26,12 @@ import java.util.Map;
  * logical slot, or it is connected to a database (a physical replication connection never is).
  */
 public final class PgReplication implements PostgresCollector {
+
+  /** Aurora's readers share its storage and use no walsender: 0 standbys there would be a false zero. */
+  @Override
+  public boolean appliesTo(ServerInfo server) {
+    return server.isPostgres() && server.managed() != ManagedService.AURORA;
+  }
 
   public static final MetricFamily STANDBY_INFO = info("pg_replication_standby_info",
       "1 per standby connected to this server (pg_stat_replication).",

@@ -9,6 +9,7 @@ import io.drwatch.collect.MetricFamily;
 import io.drwatch.collect.Row;
 import io.drwatch.collect.Sample;
 import io.drwatch.collect.Samples;
+import io.drwatch.target.ManagedService;
 import io.drwatch.target.ServerInfo;
 import io.vertx.core.json.JsonArray;
 import java.sql.SQLException;
@@ -65,7 +66,8 @@ public final class PgSyncReplication implements Collector {
 
   @Override
   public boolean appliesTo(ServerInfo server) {
-    return server.isPostgres() && !server.inRecovery(); // a standby ignores the setting until promoted
+    // A standby ignores the setting until promoted; Aurora replicates through its storage, not walsenders.
+    return server.isPostgres() && !server.inRecovery() && server.managed() != ManagedService.AURORA;
   }
 
   @Override
