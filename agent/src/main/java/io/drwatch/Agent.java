@@ -31,17 +31,11 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigObject;
-import com.typesafe.config.ConfigRenderOptions;
-import com.typesafe.config.ConfigResolveOptions;
-import com.typesafe.config.ConfigValue;
 import io.drwatch.config.ConfigException;
 import io.drwatch.config.ConfigLoader;
 import io.drwatch.config.ConfigProblem;
+import io.drwatch.config.Defaults;
 import io.drwatch.logging.Logging;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,7 +58,7 @@ public final class Agent implements AutoCloseable {
   private final Clock clock;
   private volatile AgentConfig config;
   /** Per running target, what its settings looked like when it started (see {@link #fingerprints}). */
-  private final Map<String, String> running = new HashMap<>();
+  private final Map<String, Fingerprint> running = new HashMap<>();
 
   private Agent(Vertx vertx, SampleCache cache, List<TargetSampler> samplers, Scheduler scheduler,
       HttpVerticle http, CacheSnapshots snapshots, ClusterDerivation clusters, ClusterViews clusterViews,
@@ -152,14 +146,14 @@ public final class Agent implements AutoCloseable {
       LOG.warn("reload: drwatch.clusters changed: restart drwatch to apply it");
     }
     CollectorRegistry withCustom = next.registry(builtIn);
-    Map<String, String> wanted = fingerprints(next);
+    Map<String, Fingerprint> wanted = fingerprints(next);
     List<String> removed = new ArrayList<>();
     List<String> added = new ArrayList<>();
     List<String> restarted = new ArrayList<>();
     List<String> unchanged = new ArrayList<>();
     for (TargetSampler t : List.copyOf(samplers)) {
       String name = t.settings().name();
-      String fp = wanted.get(name);
+      Fingerprint fp = wanted.get(name);
       if (fp != null && fp.equals(running.get(name))) {
         unchanged.add(name);
         continue;
@@ -203,43 +197,21 @@ public final class Agent implements AutoCloseable {
   }
 
   /**
-   * Per target, its settings in a comparable form: the target's own block as written (so that
-   * collector options count), the password it resolved to, and the blocks every target depends on
-   * (defaults, custom collectors). Line numbers do not count: moving a block is no change.
+   * What a target's sampling depends on, as settings records compare: its own settings wherever
+   * they were written (moving a block or adding a comment is no change), the defaults every
+   * target inherits, and the collectors defined in the config. A reload restarts a target whose
+   * fingerprint changed and leaves the others alone.
    */
-  static Map<String, String> fingerprints(AgentConfig c) {
-    Map<String, String> raw = new HashMap<>();
-    String shared = "";
-    try {
-      Path file = Path.of(c.source());
-      if (Files.isRegularFile(file)) {
-        Config parsed = ConfigFactory.parseFile(file.toFile())
-            .resolveWith(ConfigFactory.systemEnvironment(), ConfigResolveOptions.defaults().setAllowUnresolved(true));
-        ConfigRenderOptions concise = ConfigRenderOptions.concise();
-        for (String k : List.of("drwatch.defaults", "drwatch.custom-collectors")) {
-          shared += parsed.hasPath(k) ? parsed.getValue(k).render(concise) : "";
-        }
-        if (parsed.hasPath("drwatch.targets")) {
-          for (ConfigValue v : parsed.getList("drwatch.targets")) {
-            if (v instanceof ConfigObject o && o.get("name") != null) {
-              raw.put(String.valueOf(o.get("name").unwrapped()), v.render(concise));
-            }
-          }
-        }
-      }
-    } catch (RuntimeException e) {
-      raw.clear(); // a config given as a string (tests): compare the parsed settings only
-    }
-    Map<String, String> out = new HashMap<>();
+  record Fingerprint(TargetSettings target, Defaults defaults, List<CollectorRegistry.Entry> custom) {}
+
+  static Map<String, Fingerprint> fingerprints(AgentConfig c) {
+    Map<String, Fingerprint> out = new HashMap<>();
     for (TargetSettings t : c.targets()) {
-      String secret = t.password() == null ? "" : Integer.toHexString(t.password().reveal().hashCode());
-      // Without the origin (file:line) and identity hashes of configured collectors.
-      String settings = t.toString().replace(String.valueOf(t.origin()), "").replaceAll("@[0-9a-f]{4,}", "");
-      out.put(t.name(), shared + "\u0000" + raw.getOrDefault(t.name(), "") + "\u0000" + secret + "\u0000"
-          + settings + "\u0000" + c.defaults());
+      out.put(t.name(), new Fingerprint(t.withoutOrigin(), c.defaults(), c.customCollectors()));
     }
     return out;
   }
+
 
   /** Samples every target once, in parallel, and returns the Prometheus text exposition. */
   public static String once(AgentConfig config, CollectorRegistry registry) throws IOException {

@@ -17,4 +17,16 @@ public final class Secret {
   public String toString() {
     return "****";
   }
+
+  /** Same value (a reload compares settings): constant-time, and the value never leaves. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Secret s && java.security.MessageDigest.isEqual(
+        value.getBytes(java.nio.charset.StandardCharsets.UTF_8), s.value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public int hashCode() {
+    return 0; // no digest of the value in hash tables or heap dumps; settings maps are tiny
+  }
 }

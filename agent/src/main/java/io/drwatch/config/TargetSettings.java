@@ -72,4 +72,10 @@ public record TargetSettings(
   public String cluster() {
     return labels.get("cluster");
   }
+
+  /** These settings wherever they were written: what a reload compares (moving a block is no change). */
+  public TargetSettings withoutOrigin() {
+    return new TargetSettings(name, url, user, password, flavor, labels, interval, timeout, collectors, null,
+        allowUnsafeInternals, databases, databaseConnections, tls);
+  }
 }

@@ -91,6 +91,22 @@ public final class CustomCollector implements Collector {
     this.families = List.copyOf(fams);
   }
 
+  /** The same definition (a reload compares the custom collectors of two configs). */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof CustomCollector c && name.equals(c.name) && sql.equals(c.sql)
+        && Objects.equals(interval, c.interval) && Objects.equals(timeout, c.timeout) && flavor == c.flavor
+        && Objects.equals(minVersion, c.minVersion) && Objects.equals(maxVersion, c.maxVersion)
+        && role == c.role && Objects.equals(databases, c.databases) && maxSeries == c.maxSeries
+        && labelColumns.equals(c.labelColumns) && metricColumns.equals(c.metricColumns)
+        && ignoredColumns.equals(c.ignoredColumns);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(name, sql);
+  }
+
   @Override
   public String name() {
     return name;
@@ -212,7 +228,13 @@ public final class CustomCollector implements Collector {
         labels[offset + i] = labelValue(row.get(labelColumns.get(i)));
       }
       for (MetricColumn m : metricColumns) {
-        Double v = Values.number(row.get(m.column()), name, m.column());
+        Double v;
+        try {
+          v = Row.number(row.get(m.column()));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalStateException("custom collector " + name + ": column \"" + m.column()
+              + "\" is mapped as a metric but " + e.getMessage());
+        }
         try {
           samples.add(m.family(), v, labels);
         } catch (IllegalStateException e) {
@@ -254,7 +276,7 @@ public final class CustomCollector implements Collector {
   }
 
   private static String labelValue(Object v) {
-    return v == null ? "" : Values.text(v);
+    return v == null ? "" : Row.text(v);
   }
 
   @Override

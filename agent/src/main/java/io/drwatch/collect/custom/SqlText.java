@@ -5,12 +5,12 @@ package io.drwatch.collect.custom;
  * identifiers, dollar quoting and comments are skipped, and a {@code ;} followed by anything but
  * blanks, comments or more semicolons marks a second statement.
  */
-final class SqlText {
+public final class SqlText {
 
   private SqlText() {}
 
   /** The offset of the second statement, or -1 when the text is at most one statement. */
-  static int secondStatement(String sql) {
+  public static int secondStatement(String sql) {
     int n = sql.length();
     boolean ended = false;
     int i = 0;

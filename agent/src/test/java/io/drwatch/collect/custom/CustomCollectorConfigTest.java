@@ -83,7 +83,7 @@ class CustomCollectorConfigTest {
     assertEquals(Duration.ofSeconds(30), c.defaultInterval());
     assertNull(c.defaultTimeout());
     assertFalse(c.perDatabase());
-    assertEquals(CustomCollectorConfig.DEFAULT_MAX_SERIES, c.maxSeries());
+    assertEquals(io.drwatch.config.CustomCollectorsSection.DEFAULT_MAX_SERIES, c.maxSeries());
     assertEquals(new MetricFamily("app_queue_depth", MetricType.GAUGE,
         "Column depth of custom collector app_queue. (custom collector app_queue; sampled on a schedule, not per scrape)",
         List.of("queue")), family(c, "app_queue_depth"));

@@ -128,12 +128,13 @@ class CustomCollectorMappingTest {
         new Object[] {"q", "k", "many", 2, null, null, null}), null, new ArrayList<>()));
     assertEquals("custom collector app_queue: column \"depth\" is mapped as a metric but holds text \"many\", not a number",
         e.getMessage());
-    assertEquals(12.5, Values.number(" 12.5 ", "c", "x"));
-    assertEquals(1.0, Values.number(true, "c", "x"));
-    assertTrue(Values.number("NaN", "c", "x").isNaN());
-    IllegalStateException bytes = assertThrows(IllegalStateException.class, () -> Values.number(new byte[1], "c", "x"));
+    assertEquals(12.5, Row.number(" 12.5 "));
+    assertEquals(1.0, Row.number(true));
+    assertTrue(Row.number("NaN").isNaN());
+    IllegalArgumentException bytes = assertThrows(IllegalArgumentException.class,
+        () -> Row.number(new byte[1]));
     assertTrue(bytes.getMessage().contains("cast it to a number in the SQL"), bytes.getMessage());
-    assertEquals(365.25 * 86400 + 30 * 86400, Values.seconds(new PGInterval(1, 1, 0, 0, 0, 0)));
+    assertEquals(365.25 * 86400 + 30 * 86400, Row.seconds(new PGInterval(1, 1, 0, 0, 0, 0)));
   }
 
   @Test

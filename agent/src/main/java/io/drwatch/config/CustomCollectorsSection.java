@@ -1,4 +1,4 @@
-package io.drwatch.collect.custom;
+package io.drwatch.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigList;
@@ -8,6 +8,8 @@ import com.typesafe.config.ConfigValueType;
 import io.drwatch.collect.CollectorRegistry;
 import io.drwatch.collect.MetricFamily;
 import io.drwatch.collect.MetricType;
+import io.drwatch.collect.custom.CustomCollector;
+import io.drwatch.collect.custom.SqlText;
 import io.drwatch.target.DatabaseFilter;
 import io.drwatch.target.Flavor;
 import java.time.Duration;
@@ -26,13 +28,7 @@ import java.util.regex.Pattern;
  * and its key path. SQL is not checked against a server here; everything else is: names, the
  * mapping, clashes with built-in families and labels, gates and limits.
  */
-public final class CustomCollectorConfig {
-
-  /** Receives one problem: where (the value, for its origin), which key, and what. */
-  @FunctionalInterface
-  public interface Problems {
-    void add(ConfigValue at, String key, String message);
-  }
+public final class CustomCollectorsSection {
 
   public static final int DEFAULT_MAX_SERIES = 1000;
   public static final int MAX_MAX_SERIES = 100_000;
@@ -49,24 +45,22 @@ public final class CustomCollectorConfig {
   private static final Pattern COLLECTOR_NAME = Pattern.compile("[a-z][a-z0-9_]*");
   private static final Pattern METRIC_NAME = Pattern.compile("[a-z_][a-z0-9_]*");
   private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
-  private static final Pattern UNITLESS = Pattern.compile("\\s*[-+]?[0-9.]+([eE][-+]?[0-9]+)?\\s*");
 
   private final Set<String> builtInCollectors;
   /** Family name (and base name) → who declares it. */
   private final Map<String, String> families;
-  private final Problems problems;
+  private final ConfigReader r;
 
   /**
    * @param builtInCollectors collector names already taken
    * @param takenFamilies every family already declared (built-in collectors, the agent's own)
    *     and its owner, for the messages
    */
-  public CustomCollectorConfig(Set<String> builtInCollectors, Map<String, String> takenFamilies,
-      Problems problems) {
+  CustomCollectorsSection(ConfigReader r, Set<String> builtInCollectors, Map<String, String> takenFamilies) {
+    this.r = r;
     this.builtInCollectors = Set.copyOf(builtInCollectors);
     this.families = new TreeMap<>();
     takenFamilies.forEach(this::claim);
-    this.problems = problems;
   }
 
   /** Every family name of a registry, with its owner; base names of counters and info too. */
@@ -93,20 +87,20 @@ public final class CustomCollectorConfig {
   }
 
   /** Parses the object under {@code path}; returns the collectors that had no problem. */
-  public List<CollectorRegistry.Entry> parse(ConfigValue root, String path) {
+  List<CollectorRegistry.Entry> read(ConfigValue root, String path) {
     List<CollectorRegistry.Entry> out = new ArrayList<>();
     if (root == null) {
       return out;
     }
     if (!(root instanceof ConfigObject all)) {
-      problems.add(root, path, "must be an object keyed by collector name: custom-collectors { my_query { sql = \"…\", metrics { … } } }");
+      r.problem(root, path, "must be an object keyed by collector name: custom-collectors { my_query { sql = \"…\", metrics { … } } }");
       return out;
     }
     for (String name : new TreeMap<>(all).keySet()) {
       ConfigValue v = all.get(name);
       String p = path + "." + name;
       if (!(v instanceof ConfigObject o)) {
-        problems.add(v, p, "must be an object { sql, metrics, … }");
+        r.problem(v, p, "must be an object { sql, metrics, … }");
         continue;
       }
       Entry e = new Entry(name, o, p);
@@ -124,18 +118,19 @@ public final class CustomCollectorConfig {
     private final ConfigObject o;
     private final Config c;
     private final String path;
-    private int problemCount;
+    /** The reader's problem count when this entry began: more means this entry has problems. */
+    private final int problemsBefore;
 
     Entry(String name, ConfigObject o, String path) {
       this.name = name;
       this.o = o;
       this.c = o.toConfig();
       this.path = path;
+      this.problemsBefore = r.problemCount();
     }
 
     private void problem(ConfigValue at, String key, String message) {
-      problemCount++;
-      problems.add(at == null ? o : at, key, message);
+      r.problem(at == null ? o : at, key, message);
     }
 
     CollectorRegistry.Entry build() {
@@ -168,13 +163,13 @@ public final class CustomCollectorConfig {
       int maxSeries = o.containsKey("max-series") ? integer("max-series", 1, MAX_MAX_SERIES) : DEFAULT_MAX_SERIES;
       List<String> labels = columns("labels");
       List<String> ignore = columns("ignore");
-      int before = problemCount;
+      int before = r.problemCount();
       for (String l : labels) {
         checkLabel(l, databases != null);
       }
-      List<CustomCollector.MetricColumn> metrics = problemCount > before ? List.of()
+      List<CustomCollector.MetricColumn> metrics = r.problemCount() > before ? List.of()
           : metrics(labels, ignore, databases != null);
-      if (problemCount > 0) {
+      if (r.problemCount() > problemsBefore) {
         return null;
       }
       CustomCollector cc = new CustomCollector(name, sql, interval, timeout, flavor, min, max, role,
@@ -464,23 +459,7 @@ public final class CustomCollectorConfig {
     }
 
     private Duration duration(String key) {
-      ConfigValue v = o.get(key);
-      try {
-        if (v.valueType() == ConfigValueType.NUMBER
-            || (v.valueType() == ConfigValueType.STRING && UNITLESS.matcher(c.getString(key)).matches())) {
-          problem(v, path + "." + key, "needs a unit, e.g. 15s or 500ms");
-          return null;
-        }
-        Duration d = c.getDuration(key);
-        if (d.isNegative() || d.isZero()) {
-          problem(v, path + "." + key, "must be positive");
-          return null;
-        }
-        return d;
-      } catch (com.typesafe.config.ConfigException e) {
-        problem(v, path + "." + key, "must be a duration such as 15s, 500ms or 2m");
-        return null;
-      }
+      return r.duration(c, key, path + "." + key);
     }
 
     private int integer(String key, int min, int max) {
