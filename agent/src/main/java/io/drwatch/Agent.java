@@ -94,7 +94,7 @@ public final class Agent implements AutoCloseable {
     ClusterViews clusterViews = new ClusterViews(cache);
     HttpVerticle http = new HttpVerticle(config.http(), cache, snapshots,
         () -> scheduler.firstRound().isComplete(),
-        RoutingHandler.of(cache, clusterViews, clock, samplers, config.defaults()));
+        RoutingHandler.of(cache, clusterViews, clock, samplers, config.defaults()), clusterViews);
     try {
       vertx.deployVerticle(http).await(30, TimeUnit.SECONDS);
     } catch (Exception e) {

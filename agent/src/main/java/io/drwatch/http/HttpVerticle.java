@@ -1,5 +1,6 @@
 package io.drwatch.http;
 
+import io.drwatch.cluster.ClusterViews;
 import io.drwatch.config.HttpSettings;
 import io.drwatch.sample.CollectorResult;
 import io.drwatch.sample.SampleCache;
@@ -43,18 +44,21 @@ public final class HttpVerticle extends VerticleBase {
 
   public HttpVerticle(HttpSettings settings, SampleCache cache, CacheSnapshots snapshots,
       BooleanSupplier ready) {
-    this(settings, cache, snapshots, ready, null);
+    this(settings, cache, snapshots, ready, null, new ClusterViews(cache));
   }
 
-  /** @param routing /primary, /replica and /read (null: not served) */
+  /**
+   * @param routing /primary, /replica and /read (null: not served)
+   * @param views the cluster package's published views, for the status page
+   */
   public HttpVerticle(HttpSettings settings, SampleCache cache, CacheSnapshots snapshots,
-      BooleanSupplier ready, RoutingHandler routing) {
+      BooleanSupplier ready, RoutingHandler routing, ClusterViews views) {
     this.settings = settings;
     this.cache = cache;
     this.ready = ready;
     this.routing = routing;
     this.exposition = new ExpositionCache(snapshots);
-    this.status = new StatusPage(cache, snapshots, java.time.Clock.systemUTC());
+    this.status = new StatusPage(cache, views, snapshots, java.time.Clock.systemUTC());
     this.basicAuth = settings.basicAuth() == null ? null : new BasicAuth(settings.basicAuth());
   }
 

@@ -4,6 +4,7 @@ import io.drwatch.collect.MetricFamily;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.InfoSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -36,6 +37,8 @@ final class PublishedSeries {
           points.add(new Point(g.getLabels(), g.getValue()));
         } else if (p instanceof CounterSnapshot.CounterDataPointSnapshot c) {
           points.add(new Point(c.getLabels(), c.getValue()));
+        } else if (p instanceof InfoSnapshot.InfoDataPointSnapshot i) {
+          points.add(new Point(i.getLabels(), 1)); // an info series is 1 for the labels it carries
         }
       }
       byName.put(s.getMetadata().getName(), points);

@@ -1,6 +1,8 @@
 package io.drwatch.http;
 
 import io.drwatch.BuildInfo;
+import io.drwatch.cluster.ClusterView;
+import io.drwatch.cluster.ClusterViews;
 import io.drwatch.sample.SampleCache;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
@@ -13,6 +15,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,8 +24,9 @@ import java.util.regex.Pattern;
  * file from the jar with its style and script inline; its Content-Security-Policy allows exactly
  * those (by hash) and requests to this agent, so the browser cannot fetch anything from anywhere
  * else. The first data travels inside the page (no empty first paint); the script then refreshes
- * from /api/clusters in place. Nothing here runs SQL: the report reads the cache and the series
- * last published on /metrics, and a history tick runs every {@link StatusHistory#STEP}.
+ * from /api/clusters in place. Nothing here runs SQL: the report reads the published cluster
+ * views, the cache and the series last published on /metrics, and a history tick runs every
+ * {@link StatusHistory#STEP}.
  */
 public final class StatusPage {
 
@@ -30,6 +34,7 @@ public final class StatusPage {
   static final String DATA_MARKER = "<!--INITIAL-DATA-->";
 
   private final SampleCache cache;
+  private final ClusterViews views;
   private final CacheSnapshots snapshots;
   private final Clock clock;
   private final StatusHistory history = new StatusHistory();
@@ -38,8 +43,9 @@ public final class StatusPage {
   private final String csp;
   private long timer = -1;
 
-  public StatusPage(SampleCache cache, CacheSnapshots snapshots, Clock clock) {
+  public StatusPage(SampleCache cache, ClusterViews views, CacheSnapshots snapshots, Clock clock) {
     this.cache = cache;
+    this.views = views;
     this.snapshots = snapshots;
     this.clock = clock;
     this.page = load();
@@ -68,8 +74,9 @@ public final class StatusPage {
 
   /** One history tick from the current cache and published series. */
   void tick() {
-    SampleCache.View view = cache.view();
-    history.record(clock.instant(), StatusReport.historyValues(view, new PublishedSeries(snapshots.collect())));
+    Map<String, ClusterView> clusters = views.all();
+    history.record(clock.instant(), StatusReport.historyValues(cache.view(), clusters,
+        new PublishedSeries(snapshots.collect())));
   }
 
   StatusHistory history() {
@@ -78,8 +85,9 @@ public final class StatusPage {
 
   /** The current report (blocking: may rebuild the exposition). */
   JsonObject report() {
-    return StatusReport.build(cache.view(), new PublishedSeries(snapshots.collect()), history, clock.instant(),
-        version);
+    Map<String, ClusterView> clusters = views.all();
+    return StatusReport.build(cache.view(), clusters, new PublishedSeries(snapshots.collect()), history,
+        clock.instant(), version);
   }
 
   /** The page with the current report inside it (blocking). */

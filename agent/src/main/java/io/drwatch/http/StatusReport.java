@@ -1,7 +1,17 @@
 package io.drwatch.http;
 
 import io.drwatch.cluster.ClusterFamilies;
+import io.drwatch.cluster.ClusterView;
+import io.drwatch.collect.MetricFamily;
 import io.drwatch.collect.Sample;
+import io.drwatch.collect.backup.Pgbackrest;
+import io.drwatch.collect.cockroach.CrdbLiveness;
+import io.drwatch.collect.cockroach.CrdbSchedules;
+import io.drwatch.collect.cockroach.CrdbStores;
+import io.drwatch.collect.postgres.PgArchiver;
+import io.drwatch.collect.postgres.PgReplication;
+import io.drwatch.collect.postgres.PgStandby;
+import io.drwatch.collect.postgres.PgSyncReplication;
 import io.drwatch.sample.CollectorResult;
 import io.drwatch.sample.SampleCache;
 import io.drwatch.sample.TargetStatus;
@@ -12,18 +22,22 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The JSON behind the status page ({@code /api/clusters}, docs/status-page.md): per cluster, its
- * members as the probes and collectors last saw them, and the cluster package's published answers
- * (primaries, RPO per layer and effective, RTO, catch-up, failovers, outages) read from the
- * exposition as published, never decided again here. {@code state} and {@code problems} only
- * put those answers into words and an order of urgency.
+ * The JSON behind the status page ({@code /api/clusters}, docs/status-page.md): per cluster, the
+ * cluster package's answers and the members' details. Roles, the primary and split brain are the
+ * published {@link ClusterView}; RPO per layer and effective, RTO, catch-up, the promotion answers,
+ * failovers and outages are the cluster series as last published on /metrics; nothing about a
+ * cluster is decided again here. Replication, archiving and backup details are the collectors'
+ * cached samples, read by the collectors' own family constants. {@code state} and
+ * {@code problems} only put those answers into words and an order of urgency.
  */
 final class StatusReport {
 
@@ -37,16 +51,6 @@ final class StatusReport {
   static final String H_LAG_BYTES = "lag_bytes";
   static final String H_LAG_SECONDS = "lag_seconds";
 
-  /**
-   * Promotion answers (issue 14): read by their contract names while the cluster package does not
-   * publish them yet; the page shows "not published" until it does.
-   */
-  static final String PROMOTION_LOSS_BYTES = "drwatch_standby_promotion_loss_bytes";
-  static final String PROMOTION_LOSS_SECONDS = "drwatch_standby_promotion_loss_seconds";
-  static final String PROMOTION_CATCHUP = "drwatch_standby_promotion_catchup_seconds";
-  static final String BEST_CANDIDATE = "drwatch_cluster_best_promotion_candidate";
-  static final String WRITER_LAST_SEEN = "drwatch_cluster_writer_last_seen_timestamp_seconds";
-
   private StatusReport() {}
 
   /** One member's current samples by family name. */
@@ -54,6 +58,8 @@ final class StatusReport {
     final TargetStatus status;
     final Map<String, List<Sample>> byFamily = new HashMap<>();
     Instant oldestResult;
+    /** The cluster view's answer for this member (null before the view knows it). */
+    ClusterView.MemberState state;
 
     Facts(TargetStatus status) {
       this.status = status;
@@ -63,20 +69,15 @@ final class StatusReport {
       return status.name();
     }
 
-    ServerInfo server() {
-      return status.up() ? status.server() : null;
+    ClusterView.Role role() {
+      return state == null ? ClusterView.Role.NOT_PROBED : state.role();
     }
 
-    boolean isPrimary() {
-      ServerInfo s = server();
-      return s != null && s.isPostgres() && !s.inRecovery();
+    List<Sample> all(MetricFamily family) {
+      return byFamily.getOrDefault(family.name(), List.of());
     }
 
-    List<Sample> all(String family) {
-      return byFamily.getOrDefault(family, List.of());
-    }
-
-    Double value(String family, String... labelPairs) {
+    Double value(MetricFamily family, String... labelPairs) {
       for (Sample s : all(family)) {
         if (matches(s, labelPairs)) {
           return s.value();
@@ -86,11 +87,11 @@ final class StatusReport {
     }
   }
 
-  static JsonObject build(SampleCache.View view, PublishedSeries published, StatusHistory history, Instant now,
-      String version) {
-    Map<String, List<Facts>> clusters = group(view);
+  static JsonObject build(SampleCache.View view, Map<String, ClusterView> views, PublishedSeries published,
+      StatusHistory history, Instant now, String version) {
+    Map<String, List<Facts>> clusters = group(view, views);
     JsonArray out = new JsonArray();
-    clusters.forEach((name, members) -> out.add(cluster(name, members, published, history, now)));
+    clusters.forEach((name, members) -> out.add(cluster(name, views.get(name), members, published, history, now)));
     JsonArray times = new JsonArray();
     for (long t : history.times()) {
       times.add(t / 1000.0);
@@ -106,32 +107,44 @@ final class StatusReport {
   }
 
   /** What the history keeps from this view: effective RPO per cluster, lag per standby. */
-  static Map<String, Double> historyValues(SampleCache.View view, PublishedSeries published) {
+  static Map<String, Double> historyValues(SampleCache.View view, Map<String, ClusterView> views,
+      PublishedSeries published) {
     Map<String, Double> out = new HashMap<>();
-    group(view).forEach((cluster, members) -> {
+    group(view, views).forEach((cluster, members) -> {
       Double rpo = published.value(ClusterFamilies.RPO_EFFECTIVE_SECONDS, "cluster", cluster);
       out.put(StatusHistory.key(cluster, H_RPO, null), finiteOrNull(rpo));
-      for (Facts p : members) {
-        if (!p.isPrimary()) {
-          continue;
-        }
-        for (Sample info : p.all(STANDBY_INFO)) {
+      for (Facts p : primaryServers(members)) {
+        for (Sample info : p.all(PgReplication.STANDBY_INFO)) {
           String app = label(info, "application_name");
           out.put(StatusHistory.key(cluster, H_LAG_BYTES, app),
-              p.value(LAG_BYTES, "application_name", app, "stage", "replay"));
+              p.value(PgReplication.LAG_BYTES, "application_name", app, "stage", "replay"));
           out.put(StatusHistory.key(cluster, H_LAG_SECONDS, app),
-              p.value(LAG_SECONDS, "application_name", app, "stage", "replay"));
+              p.value(PgReplication.LAG_SECONDS, "application_name", app, "stage", "replay"));
         }
       }
     });
     return out;
   }
 
-  private static Map<String, List<Facts>> group(SampleCache.View view) {
+  /** One target per primary server (the cluster view's answer), first by name: a VIP counts once. */
+  private static List<Facts> primaryServers(List<Facts> members) {
+    Set<String> servers = new HashSet<>();
+    List<Facts> out = new ArrayList<>();
+    for (Facts m : members) {
+      if (m.role() == ClusterView.Role.PRIMARY && servers.add(m.state.server())) {
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
+  private static Map<String, List<Facts>> group(SampleCache.View view, Map<String, ClusterView> views) {
     Map<String, Facts> byTarget = new LinkedHashMap<>();
     Map<String, List<Facts>> clusters = new TreeMap<>();
     for (TargetStatus t : view.targets()) {
       Facts f = new Facts(t);
+      ClusterView cv = views.get(t.cluster());
+      f.state = cv == null ? null : cv.member(t.name()).orElse(null);
       byTarget.put(t.name(), f);
       clusters.computeIfAbsent(t.cluster(), k -> new ArrayList<>()).add(f);
     }
@@ -151,50 +164,7 @@ final class StatusReport {
     return clusters;
   }
 
-  // Collector families read by name (StatusInputsTest keeps these names declared).
-  static final String STANDBY_INFO = "pg_replication_standby_info";
-  static final String LAG_BYTES = "pg_replication_lag_bytes";
-  static final String LAG_SECONDS = "pg_replication_lag_seconds";
-  static final String SYNC_REQUIRED = "pg_replication_sync_standbys_required";
-  static final String SYNC_CONNECTED = "pg_replication_sync_standbys_connected";
-  static final String WOULD_BLOCK = "pg_replication_commits_would_block";
-  static final String SYNC_WAITING = "pg_replication_syncrep_waiting_sessions";
-  static final String SYNC_CONFIG = "pg_replication_sync_config_info";
-  static final String STREAMING = "pg_standby_streaming";
-  static final String REPLAY_BACKLOG = "pg_standby_replay_lag_bytes";
-  static final String REPLAY_DELAY = "pg_standby_replay_delay_seconds";
-  static final String REPLAY_PAUSED = "pg_standby_replay_paused";
-  static final String ARCHIVE_ENABLED = "pg_archiver_enabled";
-  static final String ARCHIVE_FAILING = "pg_archiver_failing";
-  static final String ARCHIVE_READY = "pg_archiver_ready_files";
-  static final String ARCHIVE_UNARCHIVED = "pg_archiver_unarchived_bytes";
-  static final String ARCHIVE_LAST = "pg_archiver_last_archived_timestamp_seconds";
-  static final String ARCHIVE_LAST_FAILED = "pg_archiver_last_failed_timestamp_seconds";
-  static final String STANZA_STATUS = "pgbackrest_stanza_status";
-  static final String STANZA_MESSAGE = "pgbackrest_stanza_status_message_info";
-  static final String BACKUP_LAST = "pgbackrest_backup_last_completion_timestamp_seconds";
-  static final String CRDB_LIVE = "crdb_node_live";
-  static final String CRDB_MEMBERSHIP = "crdb_node_membership";
-  static final String CRDB_DRAINING = "crdb_node_draining";
-  static final String CRDB_NODES = "crdb_liveness_nodes";
-  static final String CRDB_UNDER = "crdb_store_ranges_underreplicated";
-  static final String CRDB_UNAVAILABLE = "crdb_store_ranges_unavailable";
-  static final String CRDB_SCHEDULE = "crdb_backup_schedule_info";
-  static final String CRDB_SCHEDULE_PAUSED = "crdb_backup_schedule_paused";
-  static final String CRDB_SCHEDULE_SUCCESS = "crdb_backup_schedule_last_success_timestamp_seconds";
-  static final String CRDB_SCHEDULE_FAILURE = "crdb_backup_schedule_last_failure_timestamp_seconds";
-  static final String CRDB_SCHEDULE_MISSED = "crdb_backup_schedule_missed_cadence";
-
-  static List<String> inputFamilies() {
-    return List.of(STANDBY_INFO, LAG_BYTES, LAG_SECONDS, SYNC_REQUIRED, SYNC_CONNECTED, WOULD_BLOCK,
-        SYNC_WAITING, SYNC_CONFIG, STREAMING, REPLAY_BACKLOG, REPLAY_DELAY, REPLAY_PAUSED, ARCHIVE_ENABLED,
-        ARCHIVE_FAILING, ARCHIVE_READY, ARCHIVE_UNARCHIVED, ARCHIVE_LAST, ARCHIVE_LAST_FAILED, STANZA_STATUS,
-        STANZA_MESSAGE, BACKUP_LAST, CRDB_LIVE, CRDB_MEMBERSHIP, CRDB_DRAINING, CRDB_NODES, CRDB_UNDER,
-        CRDB_UNAVAILABLE, CRDB_SCHEDULE, CRDB_SCHEDULE_PAUSED, CRDB_SCHEDULE_SUCCESS, CRDB_SCHEDULE_FAILURE,
-        CRDB_SCHEDULE_MISSED);
-  }
-
-  private static JsonObject cluster(String name, List<Facts> members, PublishedSeries published,
+  private static JsonObject cluster(String name, ClusterView view, List<Facts> members, PublishedSeries published,
       StatusHistory history, Instant now) {
     Problems problems = new Problems();
     boolean cockroach = !members.isEmpty() && members.stream().allMatch(m -> m.status.server() != null
@@ -225,24 +195,30 @@ final class StatusReport {
     if (cockroach) {
       c.put("cockroach", cockroach(members, problems));
     } else {
-      Double primaries = published.value(ClusterFamilies.PRIMARIES, "cluster", name);
-      c.put("primaries", primaries == null ? null : primaries.intValue());
-      List<String> writers = members.stream().filter(Facts::isPrimary).map(Facts::name).toList();
-      c.put("members_accepting_writes", new JsonArray(new ArrayList<>(writers)));
-      if (primaries != null && primaries > 1) {
-        problems.add(CRITICAL, "split_brain", "Split brain: " + primaries.intValue()
+      boolean judged = view != null && view.probed();
+      List<String> writers = members.stream().filter(m -> m.role() == ClusterView.Role.PRIMARY).map(Facts::name)
+          .toList();
+      c.put("primaries", judged ? view.primaries() : null)
+          .put("primary", judged ? view.primary() : null)
+          .put("split_brain", judged ? view.splitBrain() : null)
+          .put("members_accepting_writes", new JsonArray(new ArrayList<>(writers)));
+      JsonObject promotion = promotion(name, members, published);
+      if (judged && view.splitBrain()) {
+        problems.add(CRITICAL, "split_brain", "Split brain: " + view.primaries()
             + " members accept writes (" + String.join(", ", writers)
             + "). Stop writes to all but one before anything else.");
-      } else if (primaries != null && primaries == 0) {
-        problems.add(CRITICAL, "no_primary", "No primary: no reachable member accepts writes.");
+      } else if (judged && view.primaries() == 0) {
+        String best = promotion.getString("best_candidate");
+        problems.add(CRITICAL, "no_primary", "No primary: no reachable member accepts writes."
+            + (best == null ? "" : " Best candidate to promote: " + best + lossWords(promotion, best) + "."));
       }
       c.put("timelines", new JsonObject()
-          .put("highest", toLong(published.value(ClusterFamilies.HIGHEST_TIMELINE, "cluster", name)))
-          .put("lowest", toLong(published.value(ClusterFamilies.LOWEST_TIMELINE, "cluster", name))));
+          .put("highest", view == null ? null : view.highestTimeline())
+          .put("lowest", view == null ? null : view.lowestTimeline()));
       c.put("replication", replication(members, problems));
       c.put("rpo", rpo(name, published, history, problems));
       c.put("rto", rto(name, published, problems));
-      c.put("promotion", promotion(name, published));
+      c.put("promotion", promotion);
       c.put("archiving", archiving(members, problems, now));
       c.put("failovers", new JsonObject()
           .put("observed_total", toLong(published.value(ClusterFamilies.FAILOVERS, "cluster", name)))
@@ -260,11 +236,20 @@ final class StatusReport {
       StatusHistory history, Problems problems) {
     TargetStatus t = m.status;
     ServerInfo known = t.server();
+    String role = switch (m.role()) {
+      case PRIMARY -> "primary";
+      case STANDBY -> "standby";
+      case COCKROACHDB -> "cockroachdb";
+      case DOWN, NOT_PROBED -> null;
+    };
+    List<String> sameServer = m.state == null ? List.of() : new ArrayList<>(all.stream()
+        .filter(o -> o != m && o.state != null && o.state.server().equals(m.state.server())).map(Facts::name).toList());
     JsonObject o = new JsonObject()
         .put("target", t.name())
         .put("up", t.up())
-        .put("role", t.up() && known != null ? known.role() : null)
+        .put("role", role)
         .put("last_known_role", known == null ? null : known.role())
+        .put("same_server_as", new JsonArray(sameServer))
         .put("timeline", known == null ? null : known.timeline())
         .put("version", known == null ? null : known.version())
         .put("reason", t.up() ? null : t.lastError())
@@ -276,25 +261,19 @@ final class StatusReport {
       problems.add(WARNING, "member_down", t.name() + " is down: "
           + (t.lastError() == null ? "no answer" : t.lastError()));
     }
-    ServerInfo s = m.server();
-    if (s != null && s.isPostgres() && s.inRecovery()) {
-      Double streaming = m.value(STREAMING);
+    if (m.role() == ClusterView.Role.STANDBY) {
+      Double streaming = m.value(PgStandby.STREAMING);
       o.put("streaming", streaming == null ? null : streaming == 1)
-          .put("replay_backlog_bytes", m.value(REPLAY_BACKLOG))
-          .put("replay_delay_seconds", m.value(REPLAY_DELAY))
-          .put("replay_paused", bool(m.value(REPLAY_PAUSED)))
+          .put("replay_backlog_bytes", m.value(PgStandby.REPLAY_LAG))
+          .put("replay_delay_seconds", m.value(PgStandby.REPLAY_DELAY))
+          .put("replay_paused", bool(m.value(PgStandby.PAUSED)))
           .put("catchup_seconds", finite(published.value(ClusterFamilies.STANDBY_CATCHUP, "cluster", cluster,
               "target", t.name())));
       if (streaming != null && streaming == 0) {
         problems.add(WARNING, "not_streaming", t.name() + " is a standby that is not streaming WAL.");
       }
       o.put("seen_by_primary", seenByPrimary(t.name(), all));
-      o.put("promotion", new JsonObject()
-          .put("loss_bytes", finite(published.value(PROMOTION_LOSS_BYTES, "cluster", cluster, "target", t.name())))
-          .put("loss_seconds", finite(published.value(PROMOTION_LOSS_SECONDS, "cluster", cluster, "target",
-              t.name())))
-          .put("catchup_seconds", finite(published.value(PROMOTION_CATCHUP, "cluster", cluster, "target",
-              t.name()))));
+      o.put("promotion", candidate(cluster, t.name(), published));
       o.put("history", new JsonObject()
           .put(H_LAG_BYTES, values(history, StatusHistory.key(cluster, H_LAG_BYTES, t.name())))
           .put(H_LAG_SECONDS, values(history, StatusHistory.key(cluster, H_LAG_SECONDS, t.name()))));
@@ -308,11 +287,8 @@ final class StatusReport {
    * name a standby's connection after the member).
    */
   private static JsonObject seenByPrimary(String target, List<Facts> all) {
-    for (Facts p : all) {
-      if (!p.isPrimary()) {
-        continue;
-      }
-      for (Sample info : p.all(STANDBY_INFO)) {
+    for (Facts p : primaryServers(all)) {
+      for (Sample info : p.all(PgReplication.STANDBY_INFO)) {
         if (target.equals(label(info, "application_name"))) {
           return walsender(p, info).put("primary", p.name());
         }
@@ -325,11 +301,11 @@ final class StatusReport {
     String app = label(info, "application_name");
     JsonObject bytes = new JsonObject();
     for (String stage : List.of("sent", "write", "flush", "replay")) {
-      bytes.put(stage, primary.value(LAG_BYTES, "application_name", app, "stage", stage));
+      bytes.put(stage, primary.value(PgReplication.LAG_BYTES, "application_name", app, "stage", stage));
     }
     JsonObject seconds = new JsonObject();
     for (String stage : List.of("write", "flush", "replay")) {
-      seconds.put(stage, primary.value(LAG_SECONDS, "application_name", app, "stage", stage));
+      seconds.put(stage, primary.value(PgReplication.LAG_SECONDS, "application_name", app, "stage", stage));
     }
     return new JsonObject()
         .put("application_name", app)
@@ -342,25 +318,22 @@ final class StatusReport {
 
   private static JsonArray replication(List<Facts> members, Problems problems) {
     JsonArray out = new JsonArray();
-    for (Facts p : members) {
-      if (!p.isPrimary()) {
-        continue;
-      }
+    for (Facts p : primaryServers(members)) {
       JsonArray standbys = new JsonArray();
-      for (Sample info : p.all(STANDBY_INFO)) {
+      for (Sample info : p.all(PgReplication.STANDBY_INFO)) {
         standbys.add(walsender(p, info));
       }
-      List<Sample> config = p.all(SYNC_CONFIG);
-      Double required = p.value(SYNC_REQUIRED);
-      Double connected = p.value(SYNC_CONNECTED);
-      Double block = p.value(WOULD_BLOCK);
+      List<Sample> config = p.all(PgSyncReplication.CONFIG);
+      Double required = p.value(PgSyncReplication.REQUIRED);
+      Double connected = p.value(PgSyncReplication.CONNECTED);
+      Double block = p.value(PgSyncReplication.WOULD_BLOCK);
       JsonObject sync = new JsonObject()
           .put("method", config.isEmpty() ? null : label(config.get(0), "method"))
           .put("synchronous_commit", config.isEmpty() ? null : label(config.get(0), "synchronous_commit"))
           .put("required", toLong(required))
           .put("connected", toLong(connected))
           .put("commits_would_block", bool(block))
-          .put("waiting_sessions", toLong(p.value(SYNC_WAITING)));
+          .put("waiting_sessions", toLong(p.value(PgSyncReplication.WAITING)));
       if (block != null && block == 1) {
         problems.add(CRITICAL, "commits_would_block", "Commits would block on " + p.name() + ": "
             + "synchronous_standby_names needs " + fmt(required) + " synchronous standby(s), "
@@ -398,6 +371,7 @@ final class StatusReport {
         .put("effective_seconds", finite(effective))
         .put("effective_bytes", finite(published.value(ClusterFamilies.RPO_EFFECTIVE_BYTES, "cluster", cluster)))
         .put("within_objective", within)
+        .put("lower_bound", bool(published.value(ClusterFamilies.RPO_LOWER_BOUND, "cluster", cluster)))
         .put("layers", layers)
         .put("history", new JsonObject().put(H_RPO, values(history, StatusHistory.key(cluster, H_RPO, null))));
   }
@@ -417,25 +391,66 @@ final class StatusReport {
         .put("within_objective", within);
   }
 
-  /** The cluster package's promotion answers when it publishes them (issue 14), else published=false. */
-  private static JsonObject promotion(String cluster, PublishedSeries published) {
-    List<PublishedSeries.Point> best = published.matching(BEST_CANDIDATE, "cluster", cluster);
-    Double writerSeen = published.value(WRITER_LAST_SEEN, "cluster", cluster);
-    boolean any = !best.isEmpty() || writerSeen != null || !published.all(PROMOTION_LOSS_BYTES).isEmpty();
+  /** One standby's promotion answer as published: what promoting it now loses, and its catch-up. */
+  private static JsonObject candidate(String cluster, String target, PublishedSeries published) {
+    return new JsonObject()
+        .put("loss_bytes", finite(published.value(ClusterFamilies.PROMOTION_LOSS_BYTES, "cluster", cluster,
+            "target", target)))
+        .put("loss_seconds", finite(published.value(ClusterFamilies.PROMOTION_LOSS_SECONDS, "cluster", cluster,
+            "target", target)))
+        .put("catchup_seconds", finite(published.value(ClusterFamilies.PROMOTION_CATCHUP, "cluster", cluster,
+            "target", target)))
+        .put("best", !published.matching(ClusterFamilies.BEST_CANDIDATE, "cluster", cluster, "target", target)
+            .isEmpty());
+  }
+
+  /**
+   * The cluster package's promotion answers: the best candidate, every standby's loss and
+   * catch-up (least loss first), when the writer was last seen and whether the losses are lower
+   * bounds (no writer reachable).
+   */
+  private static JsonObject promotion(String cluster, List<Facts> members, PublishedSeries published) {
+    List<PublishedSeries.Point> best = published.matching(ClusterFamilies.BEST_CANDIDATE, "cluster", cluster);
+    Double writerSeen = published.value(ClusterFamilies.WRITER_LAST_SEEN, "cluster", cluster);
+    JsonArray candidates = new JsonArray();
+    for (PublishedSeries.Point p : published.matching(ClusterFamilies.PROMOTION_LOSS_BYTES, "cluster", cluster)) {
+      String target = p.label("target");
+      candidates.add(candidate(cluster, target, published).put("target", target));
+    }
+    List<JsonObject> sorted = new ArrayList<>();
+    candidates.forEach(o -> sorted.add((JsonObject) o));
+    sorted.sort(Comparator.comparingDouble((JsonObject o) -> o.getValue("loss_bytes") instanceof Number n
+        ? n.doubleValue() : Double.MAX_VALUE).thenComparing(o -> o.getString("target")));
+    boolean any = !best.isEmpty() || writerSeen != null || !sorted.isEmpty();
     return new JsonObject()
         .put("published", any)
         .put("best_candidate", best.isEmpty() ? null : best.get(0).label("target"))
-        .put("writer_last_seen_at", isoSeconds(writerSeen));
+        .put("writer_last_seen_at", isoSeconds(writerSeen))
+        .put("lower_bound", bool(published.value(ClusterFamilies.RPO_LOWER_BOUND, "cluster", cluster)))
+        .put("candidates", new JsonArray(new ArrayList<>(sorted)));
+  }
+
+  private static String lossWords(JsonObject promotion, String target) {
+    for (Object o : promotion.getJsonArray("candidates")) {
+      JsonObject c = (JsonObject) o;
+      if (target.equals(c.getString("target")) && c.getValue("loss_bytes") instanceof Number bytes) {
+        boolean lower = Boolean.TRUE.equals(promotion.getBoolean("lower_bound"));
+        return " (loses " + (lower ? "at least " : "") + bytes.longValue() + " bytes of WAL"
+            + (c.getValue("loss_seconds") instanceof Number sec ? ", " + duration(sec.doubleValue()) + " of commits" : "")
+            + ")";
+      }
+    }
+    return "";
   }
 
   private static JsonArray archiving(List<Facts> members, Problems problems, Instant now) {
     JsonArray out = new JsonArray();
-    for (Facts p : members) {
-      if (!p.isPrimary() || p.value(ARCHIVE_ENABLED) == null) {
+    for (Facts p : primaryServers(members)) {
+      if (p.value(PgArchiver.ENABLED) == null) {
         continue;
       }
-      Boolean failing = bool(p.value(ARCHIVE_FAILING));
-      Boolean enabled = bool(p.value(ARCHIVE_ENABLED));
+      Boolean failing = bool(p.value(PgArchiver.FAILING));
+      Boolean enabled = bool(p.value(PgArchiver.ENABLED));
       if (Boolean.TRUE.equals(failing)) {
         problems.add(WARNING, "archiving_failing", "WAL archiving is failing on " + p.name()
             + ": point-in-time recovery falls behind.");
@@ -446,10 +461,10 @@ final class StatusReport {
           .put("target", p.name())
           .put("enabled", enabled)
           .put("failing", failing)
-          .put("ready_files", toLong(p.value(ARCHIVE_READY)))
-          .put("unarchived_bytes", p.value(ARCHIVE_UNARCHIVED))
-          .put("last_archived_at", isoSeconds(p.value(ARCHIVE_LAST)))
-          .put("last_failed_at", isoSeconds(p.value(ARCHIVE_LAST_FAILED))));
+          .put("ready_files", toLong(p.value(PgArchiver.READY)))
+          .put("unarchived_bytes", p.value(PgArchiver.UNARCHIVED))
+          .put("last_archived_at", isoSeconds(p.value(PgArchiver.LAST_ARCHIVED)))
+          .put("last_failed_at", isoSeconds(p.value(PgArchiver.LAST_FAILED))));
     }
     return out;
   }
@@ -458,17 +473,17 @@ final class StatusReport {
   private static JsonArray backups(List<Facts> members, Problems problems) {
     Map<String, JsonObject> stanzas = new TreeMap<>();
     for (Facts m : members) {
-      for (Sample s : m.all(STANZA_STATUS)) {
+      for (Sample s : m.all(Pgbackrest.STANZA_STATUS)) {
         String stanza = label(s, "stanza");
         if (stanzas.containsKey(stanza)) {
           continue;
         }
         JsonObject newest = new JsonObject();
         for (String type : List.of("full", "diff", "incr")) {
-          newest.put(type, isoSeconds(m.value(BACKUP_LAST, "stanza", stanza, "type", type)));
+          newest.put(type, isoSeconds(m.value(Pgbackrest.LAST_COMPLETION, "stanza", stanza, "type", type)));
         }
         String message = null;
-        for (Sample msg : m.all(STANZA_MESSAGE)) {
+        for (Sample msg : m.all(Pgbackrest.STANZA_MESSAGE)) {
           if (stanza.equals(label(msg, "stanza"))) {
             message = label(msg, "message");
           }
@@ -489,7 +504,7 @@ final class StatusReport {
   private static JsonObject cockroach(List<Facts> members, Problems problems) {
     Facts view = null;
     for (Facts m : members) {
-      if (!m.all(CRDB_LIVE).isEmpty()) {
+      if (!m.all(CrdbLiveness.LIVE).isEmpty()) {
         view = m;
         break;
       }
@@ -498,19 +513,19 @@ final class StatusReport {
     JsonObject counts = new JsonObject();
     if (view != null) {
       Map<String, JsonObject> byNode = new TreeMap<>(Comparator.comparingLong(StatusReport::numeric));
-      for (Sample s : view.all(CRDB_LIVE)) {
+      for (Sample s : view.all(CrdbLiveness.LIVE)) {
         String id = label(s, "node_id");
         byNode.put(id, new JsonObject().put("node_id", id).put("live", s.value() == 1)
-            .put("draining", bool(view.value(CRDB_DRAINING, "node_id", id))));
+            .put("draining", bool(view.value(CrdbLiveness.DRAINING, "node_id", id))));
       }
-      for (Sample s : view.all(CRDB_MEMBERSHIP)) {
+      for (Sample s : view.all(CrdbLiveness.MEMBERSHIP)) {
         JsonObject n = byNode.get(label(s, "node_id"));
         if (n != null && s.value() == 1) {
           n.put("membership", label(s, "membership"));
         }
       }
       byNode.values().forEach(nodes::add);
-      for (Sample s : view.all(CRDB_NODES)) {
+      for (Sample s : view.all(CrdbLiveness.NODES)) {
         counts.put(label(s, "status"), (long) s.value());
       }
       long dead = counts.getLong("dead", 0L);
@@ -523,10 +538,10 @@ final class StatusReport {
     Map<String, Double> under = new TreeMap<>();
     Map<String, Double> unavailable = new TreeMap<>();
     for (Facts m : members) {
-      for (Sample s : m.all(CRDB_UNDER)) {
+      for (Sample s : m.all(CrdbStores.UNDER)) {
         under.put(label(s, "node_id") + "/" + label(s, "store_id"), s.value());
       }
-      for (Sample s : m.all(CRDB_UNAVAILABLE)) {
+      for (Sample s : m.all(CrdbStores.UNAVAILABLE)) {
         unavailable.put(label(s, "node_id") + "/" + label(s, "store_id"), s.value());
       }
     }
@@ -543,13 +558,13 @@ final class StatusReport {
     JsonArray schedules = new JsonArray();
     Map<String, Boolean> seen = new HashMap<>();
     for (Facts m : members) {
-      for (Sample s : m.all(CRDB_SCHEDULE)) {
+      for (Sample s : m.all(CrdbSchedules.SCHEDULE_INFO)) {
         String id = label(s, "schedule_id");
         if (seen.putIfAbsent(id, true) != null) {
           continue;
         }
-        Boolean paused = bool(m.value(CRDB_SCHEDULE_PAUSED, "schedule_id", id));
-        Boolean missed = bool(m.value(CRDB_SCHEDULE_MISSED, "schedule_id", id));
+        Boolean paused = bool(m.value(CrdbSchedules.PAUSED, "schedule_id", id));
+        Boolean missed = bool(m.value(CrdbSchedules.MISSED, "schedule_id", id));
         String scheduleName = label(s, "schedule_name");
         if (Boolean.TRUE.equals(paused)) {
           problems.add(WARNING, "backup_schedule_paused", "Backup schedule " + scheduleName + " is paused.");
@@ -560,8 +575,8 @@ final class StatusReport {
         schedules.add(new JsonObject().put("schedule_id", id).put("name", scheduleName)
             .put("recurrence", label(s, "recurrence"))
             .put("paused", paused).put("missed_cadence", missed)
-            .put("last_success_at", isoSeconds(m.value(CRDB_SCHEDULE_SUCCESS, "schedule_id", id)))
-            .put("last_failure_at", isoSeconds(m.value(CRDB_SCHEDULE_FAILURE, "schedule_id", id))));
+            .put("last_success_at", isoSeconds(m.value(CrdbSchedules.LAST_SUCCESS, "schedule_id", id)))
+            .put("last_failure_at", isoSeconds(m.value(CrdbSchedules.LAST_FAILURE, "schedule_id", id))));
       }
     }
     return new JsonObject()

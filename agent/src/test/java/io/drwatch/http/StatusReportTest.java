@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.drwatch.cluster.ClusterDerivation;
+import io.drwatch.cluster.ClusterViews;
 import io.drwatch.collect.CollectorRegistry;
 import io.drwatch.collect.MetricFamily;
 import io.drwatch.collect.Sample;
@@ -17,6 +18,7 @@ import io.drwatch.sample.SampleCache;
 import io.drwatch.sample.TargetStatus;
 import io.drwatch.target.Flavor;
 import io.drwatch.target.ServerInfo;
+import io.drwatch.target.WalPositions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -52,10 +54,12 @@ class StatusReportTest {
           }""", "t.conf");
   private final ClusterDerivation derivation = new ClusterDerivation(config);
   private final CacheSnapshots snapshots = new CacheSnapshots(cache, clock, derivation);
+  private final ClusterViews views = new ClusterViews(cache);
   private final StatusHistory history = new StatusHistory();
 
   private JsonObject report() {
-    return StatusReport.build(cache.view(), new PublishedSeries(snapshots.collect()), history, clock.instant(), "test");
+    return StatusReport.build(cache.view(), views.all(), new PublishedSeries(snapshots.collect()), history,
+        clock.instant(), "test");
   }
 
   private JsonObject cluster(String name) {
@@ -88,6 +92,8 @@ class StatusReportTest {
     assertEquals("ok", c.getString("state"), c.encodePrettily());
     assertEquals(new JsonArray(), c.getJsonArray("problems"));
     assertEquals(1, c.getInteger("primaries"));
+    assertEquals("pg-a", c.getString("primary"));
+    assertEquals(false, c.getBoolean("split_brain"));
     assertEquals(new JsonArray(List.of("pg-a")), c.getJsonArray("members_accepting_writes"));
     assertEquals(T0.toString(), c.getString("data_at"));
 
@@ -111,7 +117,18 @@ class StatusReportTest {
     assertEquals(true, replica.getBoolean("healthy"));
     assertEquals(120.0, c.getJsonObject("rto").getDouble("objective_seconds"));
     assertEquals(true, c.getJsonObject("rto").getBoolean("within_objective"));
-    assertEquals(false, c.getJsonObject("promotion").getBoolean("published"));
+    // the promotion answers: pg-b holds everything the writer wrote, pg-c 64 KiB less
+    JsonObject promotion = c.getJsonObject("promotion");
+    assertEquals(true, promotion.getBoolean("published"), promotion.encodePrettily());
+    assertEquals("pg-b", promotion.getString("best_candidate"));
+    assertEquals(false, promotion.getBoolean("lower_bound"));
+    assertEquals(T0.toString(), promotion.getString("writer_last_seen_at"));
+    assertEquals(List.of("pg-b", "pg-c"), promotion.getJsonArray("candidates").stream()
+        .map(o -> ((JsonObject) o).getString("target")).toList());
+    assertEquals(0.0, b.getJsonObject("promotion").getDouble("loss_bytes"));
+    assertEquals(true, b.getJsonObject("promotion").getBoolean("best"));
+    assertEquals(65536.0, member(c, "pg-c").getJsonObject("promotion").getDouble("loss_bytes"));
+    assertEquals(false, member(c, "pg-c").getJsonObject("promotion").getBoolean("best"));
     JsonObject sync = c.getJsonArray("replication").getJsonObject(0).getJsonObject("sync");
     assertEquals("first", sync.getString("method"));
     assertEquals(false, sync.getBoolean("commits_would_block"));
@@ -162,15 +179,36 @@ class StatusReportTest {
   }
 
   @Test
-  void noReachableWriterIsNoPrimary() {
+  void noReachableWriterIsNoPrimaryAndNamesWhomToPromote() {
     healthy();
+    clock.advance(Duration.ofSeconds(5));
     cache.putStatus(new TargetStatus("pg-a", "main", Map.of("cluster", "main"), "jdbc:postgresql://a/db", false,
-        server(false, 1), "Connection refused", T0, T0.minusSeconds(5), 0));
-    cache.markFailed("pg-a", null, "Connection refused", T0);
+        server(false, 1), "Connection refused", clock.instant(), T0, 0));
+    derivation.probed(target("pg-a"), null, clock.instant());
+    cache.markFailed("pg-a", null, "Connection refused", clock.instant());
     JsonObject c = cluster("main");
     assertEquals(0, c.getInteger("primaries"));
-    assertEquals("no_primary", c.getJsonArray("problems").getJsonObject(0).getString("code"));
+    assertNull(c.getString("primary"));
+    JsonObject first = c.getJsonArray("problems").getJsonObject(0);
+    assertEquals("no_primary", first.getString("code"));
+    assertEquals("No primary: no reachable member accepts writes. Best candidate to promote: pg-b (loses at least "
+        + "0 bytes of WAL, 0.0 s of commits).", first.getString("text"));
+    assertEquals(true, c.getJsonObject("promotion").getBoolean("lower_bound"));
     assertEquals(new JsonArray(), c.getJsonArray("replication"));
+  }
+
+  @Test
+  void aSecondTargetReachingThePrimaryIsNotSplitBrain() {
+    healthy();
+    // a VIP target in front of the primary: the same server, counted once by the cluster view
+    cache.putStatus(new TargetStatus("pg-vip", "main", Map.of("cluster", "main"), "jdbc:postgresql://vip/db", true,
+        server(false, 1), null, T0, T0, 1));
+    JsonObject c = cluster("main");
+    assertEquals(1, c.getInteger("primaries"));
+    assertEquals(false, c.getBoolean("split_brain"));
+    assertEquals("ok", c.getString("state"), c.getJsonArray("problems").encode());
+    assertEquals(new JsonArray(List.of("pg-a")), member(c, "pg-vip").getJsonArray("same_server_as"));
+    assertEquals(1, c.getJsonArray("replication").size(), "one primary server, one replication block");
   }
 
   @Test
@@ -238,7 +276,7 @@ class StatusReportTest {
   void historyKeepsLagPerStandbyAndEffectiveRpo() {
     healthy();
     PublishedSeries published = new PublishedSeries(snapshots.collect());
-    Map<String, Double> values = StatusReport.historyValues(cache.view(), published);
+    Map<String, Double> values = StatusReport.historyValues(cache.view(), views.all(), published);
     assertEquals(0.0, values.get(StatusHistory.key("main", StatusReport.H_RPO, null)));
     assertEquals(65636.0, values.get(StatusHistory.key("main", StatusReport.H_LAG_BYTES, "pg-c")));
     history.record(T0, values);
@@ -254,11 +292,11 @@ class StatusReportTest {
   // --- fixture: shaped as the collectors emit ---
 
   private void healthy() {
-    ServerInfo primary = server(false, 1);
+    ServerInfo primary = server(false, 1, "pg-a", 5e9);
     cache.putStatus(status("pg-a", true, primary));
     derivation.probed(target("pg-a"), primary, clock.instant());
     for (String t : List.of("pg-b", "pg-c")) {
-      ServerInfo standby = server(true, 1);
+      ServerInfo standby = server(true, 1, t, t.equals("pg-b") ? 5e9 : 5e9 - 65536);
       cache.putStatus(status(t, true, standby));
       derivation.probed(target(t), standby, clock.instant());
       cache.putResult(result(t, "standby", List.of(s("pg_standby_streaming", 1), s("pg_standby_receive_lsn_bytes", 5e9),
@@ -296,6 +334,12 @@ class StatusReportTest {
   private static ServerInfo server(boolean inRecovery, long timeline) {
     return new ServerInfo(Flavor.POSTGRESQL, 170006, "17.6", inRecovery, timeline, SYSID,
         inRecovery ? 2000.0 + timeline : 1000.0 + timeline, true, Set.of());
+  }
+
+  private static ServerInfo server(boolean inRecovery, long timeline, String target, double lsn) {
+    return new ServerInfo(Flavor.POSTGRESQL, 170006, "17.6", inRecovery, timeline, SYSID,
+        inRecovery ? 2000.0 + target.hashCode() : 1000.0 + timeline, true, Set.of())
+        .withWal(inRecovery ? new WalPositions(null, lsn, lsn) : new WalPositions(lsn, null, null));
   }
 
   private static TargetStatus status(String name, boolean up, ServerInfo server) {

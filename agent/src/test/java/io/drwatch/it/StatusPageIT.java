@@ -203,7 +203,14 @@ class StatusPageIT {
     }
     JsonObject json = new JsonObject(get("/api/clusters", auth).body()).getJsonArray("clusters").getJsonObject(0);
     assertEquals(1, json.getInteger("primaries"));
+    assertEquals("primary", json.getString("primary"));
     assertEquals("ok", json.getString("state"));
+    // what a failover would lose: the cluster package's best candidate, named on the page and in its row
+    String best = json.getJsonObject("promotion").getString("best_candidate");
+    assertTrue(List.of("sync1", "async1").contains(best), json.getJsonObject("promotion").encode());
+    String promote = fact("If you promote now");
+    assertTrue(promote.contains(best) && promote.matches("(?s).*loses \\d.*catch-up.*"), promote);
+    assertTrue(row(best).contains("best candidate"), row(best));
     shot("healthy.png");
 
     // phone: nothing wider than the screen, the members as cards
@@ -293,6 +300,7 @@ class StatusPageIT {
     String text = problem("split_brain").getText();
     assertTrue(text.startsWith("\u2716 CRITICAL: Split brain: 2 members accept writes (async1, primary)"), text);
     assertTrue(fact("Primary").contains("async1 + primary"), fact("Primary"));
+    assertTrue(fact("If you promote now").contains("no answer"), fact("If you promote now"));
     await("async1's row says primary", () -> row("async1").contains("primary") ? "" : null);
     JsonObject json = new JsonObject(get("/api/clusters", auth).body()).getJsonArray("clusters").getJsonObject(0);
     assertEquals(2, json.getInteger("primaries"));

@@ -51,7 +51,7 @@ public final class Pgbackrest implements Collector {
       "pgBackRest stanza status code: 0 ok, 1 missing stanza path, 2 no valid backups, 3 missing "
           + "stanza data, 4 mixed across repos, 5 database mismatch across repos, 6 backup not found, "
           + "99 other (see the repo status).", "stanza");
-  static final MetricFamily STANZA_MESSAGE = info("pgbackrest_stanza_status_message_info",
+  public static final MetricFamily STANZA_MESSAGE = info("pgbackrest_stanza_status_message_info",
       "pgBackRest's status message for the stanza.", "stanza", "message");
   static final MetricFamily STANZA_INFO = info("pgbackrest_stanza_info",
       "Cipher of the stanza and its current PostgreSQL cluster (db history entry with the highest id).",

@@ -33,13 +33,13 @@ public final class CrdbLiveness implements CockroachCollector {
   /** CockroachDB's default {@code server.time_until_store_dead}. */
   static final double DEFAULT_TIME_UNTIL_STORE_DEAD = 300;
 
-  static final MetricFamily LIVE = gauge("crdb_node_live",
+  public static final MetricFamily LIVE = gauge("crdb_node_live",
       "1 when the node's liveness record has not expired (expiration later than the target's clock), "
           + "as seen from the target.", "node_id");
-  static final MetricFamily MEMBERSHIP = gauge("crdb_node_membership",
+  public static final MetricFamily MEMBERSHIP = gauge("crdb_node_membership",
       "1 for the node's current membership (active, decommissioning, decommissioned), 0 for the others.",
       "node_id", "membership");
-  static final MetricFamily DRAINING = gauge("crdb_node_draining",
+  public static final MetricFamily DRAINING = gauge("crdb_node_draining",
       "1 while the node is draining (shutting down or being decommissioned).", "node_id");
   static final MetricFamily EPOCH = gauge("crdb_node_liveness_epoch",
       "Liveness epoch; it increases each time another node declares this one's liveness expired.",
@@ -54,7 +54,7 @@ public final class CrdbLiveness implements CockroachCollector {
           + "reaches 0.", "node_id");
   static final MetricFamily LEASES = gauge("crdb_node_leases",
       "Range leases held by the node's stores (gossip_nodes.leases).", "node_id");
-  static final MetricFamily NODES = gauge("crdb_liveness_nodes",
+  public static final MetricFamily NODES = gauge("crdb_liveness_nodes",
       "Nodes per status as seen from the target: decommissioned, decommissioning, dead (expired "
           + "longer than server.time_until_store_dead), suspect (expired, not yet dead), draining, live.",
       "status");

@@ -30,19 +30,19 @@ import java.util.Map;
  */
 public final class CrdbSchedules implements CockroachCollector {
 
-  static final MetricFamily SCHEDULE_INFO = info("crdb_backup_schedule_info",
+  public static final MetricFamily SCHEDULE_INFO = info("crdb_backup_schedule_info",
       "1 per backup schedule, with its recurrence (cron expression or descriptor).",
       "schedule_id", "schedule_name", "recurrence");
-  static final MetricFamily PAUSED = gauge("crdb_backup_schedule_paused",
+  public static final MetricFamily PAUSED = gauge("crdb_backup_schedule_paused",
       "1 when the schedule is paused (next_run is NULL): no backups start until it is resumed.",
       "schedule_id", "schedule_name");
   static final MetricFamily NEXT_RUN = gauge("crdb_backup_schedule_next_run_timestamp_seconds",
       "When the schedule runs next; a time in the past means the scheduler has not picked it up.",
       "schedule_id", "schedule_name");
-  static final MetricFamily LAST_SUCCESS = gauge("crdb_backup_schedule_last_success_timestamp_seconds",
+  public static final MetricFamily LAST_SUCCESS = gauge("crdb_backup_schedule_last_success_timestamp_seconds",
       "When the newest successful backup job of the schedule finished (within jobs.retention_time).",
       "schedule_id", "schedule_name");
-  static final MetricFamily LAST_FAILURE = gauge("crdb_backup_schedule_last_failure_timestamp_seconds",
+  public static final MetricFamily LAST_FAILURE = gauge("crdb_backup_schedule_last_failure_timestamp_seconds",
       "When the newest failed backup job of the schedule finished.", "schedule_id", "schedule_name");
   static final MetricFamily RUNNING = gauge("crdb_backup_schedule_unfinished_jobs",
       "Backup jobs of the schedule not in a terminal status (pending, running, paused, reverting, …).",
@@ -50,7 +50,7 @@ public final class CrdbSchedules implements CockroachCollector {
   static final MetricFamily EXPECTED_INTERVAL = gauge("crdb_backup_schedule_expected_interval_seconds",
       "Time between the schedule's last two fire times (UTC), i.e. its current cadence.",
       "schedule_id", "schedule_name");
-  static final MetricFamily MISSED = gauge("crdb_backup_schedule_missed_cadence",
+  public static final MetricFamily MISSED = gauge("crdb_backup_schedule_missed_cadence",
       "1 when no backup of the schedule succeeded since the fire time before its latest one (so the "
           + "run that should have finished did not), for a schedule older than that fire time.",
       "schedule_id", "schedule_name");

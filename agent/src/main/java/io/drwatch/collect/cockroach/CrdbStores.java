@@ -39,10 +39,10 @@ public final class CrdbStores implements CockroachCollector {
   static final MetricFamily RANGES = gauge("crdb_store_ranges",
       "Ranges counted by this store (metric ranges; each range once cluster-wide, by its "
           + "leaseholder).", "node_id", "store_id");
-  static final MetricFamily UNDER = gauge("crdb_store_ranges_underreplicated",
+  public static final MetricFamily UNDER = gauge("crdb_store_ranges_underreplicated",
       "Ranges with fewer live replicas than their zone config asks for (metric ranges.underreplicated).",
       "node_id", "store_id");
-  static final MetricFamily UNAVAILABLE = gauge("crdb_store_ranges_unavailable",
+  public static final MetricFamily UNAVAILABLE = gauge("crdb_store_ranges_unavailable",
       "Ranges without a quorum of live replicas: reads and writes to them block (metric ranges.unavailable).",
       "node_id", "store_id");
   static final MetricFamily OVER = gauge("crdb_store_ranges_overreplicated",

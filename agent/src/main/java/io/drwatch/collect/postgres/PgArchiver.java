@@ -30,7 +30,7 @@ public final class PgArchiver implements PostgresCollector {
       "Failed archive attempts; each file is tried 3 times per round (pg_stat_archiver.failed_count).");
   public static final MetricFamily LAST_ARCHIVED = gauge("pg_archiver_last_archived_timestamp_seconds",
       "When the last WAL file was archived.");
-  static final MetricFamily LAST_FAILED = gauge("pg_archiver_last_failed_timestamp_seconds",
+  public static final MetricFamily LAST_FAILED = gauge("pg_archiver_last_failed_timestamp_seconds",
       "When the last archive attempt failed.");
   public static final MetricFamily FAILING = gauge("pg_archiver_failing",
       "1 when the last archive attempt failed after the last success.");

@@ -31,7 +31,7 @@ public final class PgStandby implements Collector {
       "WAL received but not yet replayed.");
   public static final MetricFamily REPLAY_DELAY = gauge("pg_standby_replay_delay_seconds",
       "0 while streaming with all received WAL replayed, else now minus the last replayed commit's timestamp.");
-  static final MetricFamily PAUSED = gauge("pg_standby_replay_paused",
+  public static final MetricFamily PAUSED = gauge("pg_standby_replay_paused",
       "1 when replay is paused or a pause was requested.");
   public static final MetricFamily RECEIVE_LSN = gauge("pg_standby_receive_lsn_bytes",
       "Last WAL position received and flushed by the standby, as a byte number.");

@@ -25,12 +25,12 @@ public final class PgSyncReplication implements Collector {
 
   public static final MetricFamily REQUIRED = gauge("pg_replication_sync_standbys_required",
       "Synchronous standbys that must confirm a commit (num_sync of synchronous_standby_names; 0 = off).");
-  static final MetricFamily CONNECTED = gauge("pg_replication_sync_standbys_connected",
+  public static final MetricFamily CONNECTED = gauge("pg_replication_sync_standbys_connected",
       "Connected standbys that qualify as synchronous candidates (streaming, listed, valid flush).");
   public static final MetricFamily WOULD_BLOCK = gauge("pg_replication_commits_would_block",
       "1 when synchronous_standby_names requires more qualifying standbys than are connected and "
           + "synchronous_commit (as the server default) is remote_write, on or remote_apply, so commits wait.");
-  static final MetricFamily WAITING = gauge("pg_replication_syncrep_waiting_sessions",
+  public static final MetricFamily WAITING = gauge("pg_replication_syncrep_waiting_sessions",
       "Sessions waiting right now for synchronous replication (wait_event SyncRep).");
   public static final MetricFamily CONFIG = info("pg_replication_sync_config_info",
       "Synchronous replication method (off, first, any) and the server's synchronous_commit.",
