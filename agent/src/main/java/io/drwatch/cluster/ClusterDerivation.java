@@ -125,7 +125,9 @@ public final class ClusterDerivation implements Derivation, ProbeListener {
     List<Double> catchups = new ArrayList<>();
     for (Member s : top.standbys()) {
       standbys.add(s.target());
-      Double c = catchup(s);
+    }
+    for (Member s : top.standbys()) {
+      Double c = catchup(s, top);
       catchups.add(c);
       gauge(out, s.target(), ClusterFamilies.STANDBY_CATCHUP, c, cluster);
     }
@@ -197,10 +199,8 @@ public final class ClusterDerivation implements Derivation, ProbeListener {
       if (!seen.systemIdentifier().equals(s.systemIdentifier()) || s.wal() == null || s.wal().held() == null) {
         continue;
       }
-      Double delay = m.readings().value(APPLY_DELAY);
       double replayed = s.wal().replayed() == null ? s.wal().held() : s.wal().replayed();
-      inputs.add(new Promotion.Standby(m.target(), s.wal().held(), replayed, rates.rate(m.target()),
-          delay != null && delay > 0));
+      inputs.add(new Promotion.Standby(m.target(), s.wal().held(), replayed, replayRate(m, top), delayed(m)));
     }
     String writerTarget = seen.target();
     List<Promotion.Answer> answers = Promotion.answers(
@@ -221,16 +221,30 @@ public final class ClusterDerivation implements Derivation, ProbeListener {
   }
 
   /** Feeds the standby's newest sample to its replay rate and estimates its catch-up time. */
-  private Double catchup(Member standby) {
+  private Double catchup(Member standby, Topology top) {
     Double backlog = standby.readings().value(REPLAY_BACKLOG);
     Double received = standby.readings().value(RECEIVE_LSN);
     CollectorResult r = standby.results().get(STANDBY_COLLECTOR);
-    Double rate = rates.rate(standby.target());
     if (backlog != null && received != null && r != null) {
-      rate = rates.update(standby.target(), r.finishedAt().toEpochMilli() / 1000.0, received - backlog,
-          backlog);
+      rates.update(standby.target(), r.finishedAt().toEpochMilli() / 1000.0, received - backlog,
+          backlog, delayed(standby));
     }
-    return Rto.catchup(backlog, rate);
+    return Rto.catchup(backlog, replayRate(standby, top));
+  }
+
+  /** recovery_min_apply_delay above 0: it lags on purpose, and promotion skips the delay. */
+  private static boolean delayed(Member standby) {
+    Double delay = standby.readings().value(APPLY_DELAY);
+    return delay != null && delay > 0;
+  }
+
+  /** The rate its catch-up is estimated at: a delayed standby's own movement is the write rate. */
+  private Double replayRate(Member standby, Topology top) {
+    if (!delayed(standby)) {
+      return rates.rate(standby.target());
+    }
+    return rates.unthrottled(standby.target(), top.standbys().stream().filter(m -> !delayed(m))
+        .map(Member::target).toList());
   }
 
   /**

@@ -10,6 +10,11 @@ import java.util.Set;
  * as it could, so that rate is a measurement (smoothed); one that caught up during the interval
  * could have gone faster, so that rate only raises the estimate. Idle or paused intervals leave it
  * as it was, so the rate stands for what the standby does when it replays, not what it is asked to.
+ *
+ * <p>A delayed standby (recovery_min_apply_delay) replays each commit only once it is that old, so
+ * its movement is the primary's write rate, not its replay speed; promotion skips the delay and
+ * replays at full speed. Its samples are therefore throttled: they keep its position but measure
+ * nothing, and its catch-up uses the fastest rate measured on a peer ({@link #unthrottled}).
  */
 final class ReplayRates {
 
@@ -26,12 +31,18 @@ final class ReplayRates {
    * second, or null while unknown.
    */
   synchronized Double update(String target, double atSeconds, double replayBytes, double backlogBytes) {
+    return update(target, atSeconds, replayBytes, backlogBytes, false);
+  }
+
+  /** @param throttled the standby replays on a delay: its movement says nothing about its speed */
+  synchronized Double update(String target, double atSeconds, double replayBytes, double backlogBytes,
+      boolean throttled) {
     Position p = last.get(target);
     if (p != null && atSeconds <= p.at()) {
       return rates.get(target);
     }
     last.put(target, new Position(atSeconds, replayBytes, backlogBytes));
-    if (p == null) {
+    if (p == null || throttled) {
       return rates.get(target);
     }
     double moved = replayBytes - p.replayBytes();
@@ -54,6 +65,22 @@ final class ReplayRates {
 
   synchronized Double rate(String target) {
     return rates.get(target);
+  }
+
+  /**
+   * The replay speed a delayed standby would show once promotion lifts the delay: its own rate if
+   * one was ever measured without the delay, else the fastest measured on any of the peers (same
+   * cluster, likely alike); null when neither is known.
+   */
+  synchronized Double unthrottled(String target, java.util.Collection<String> peers) {
+    Double best = rates.get(target);
+    for (String p : peers) {
+      Double r = rates.get(p);
+      if (r != null && (best == null || r > best)) {
+        best = r;
+      }
+    }
+    return best;
   }
 
   /** Forgets targets that are no longer reachable standbys (promoted, down, removed). */

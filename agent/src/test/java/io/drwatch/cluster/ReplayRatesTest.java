@@ -3,6 +3,7 @@ package io.drwatch.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +40,19 @@ class ReplayRatesTest {
     rates.update("s", 110, 10_000, 0);
     rates.update("s", 120, 10_000, 30_000_000);
     assertEquals(3_000_000.0, rates.update("s", 130, 30_010_000, 0));
+  }
+
+  @Test
+  void aDelayedStandbysThrottledMovementMeasuresNothingAndAPeerStandsIn() {
+    // delayed: a constant backlog (the delay's worth of WAL) replayed at the primary's 10 kB/s
+    rates.update("delayed", 100, 0, 600_000, true);
+    assertNull(rates.update("delayed", 110, 100_000, 600_000, true), "the write rate is no replay speed");
+    assertNull(rates.unthrottled("delayed", List.of("peer")), "nothing measured anywhere: unknown");
+    rates.update("peer", 100, 0, 5_000_000);
+    rates.update("peer", 110, 4_000_000, 1_000_000); // drained a backlog at 400 kB/s
+    assertEquals(400_000.0, rates.unthrottled("delayed", List.of("peer")));
+    assertEquals(400_000.0, rates.rate("peer"));
+    assertNull(rates.rate("delayed"));
   }
 
   @Test
