@@ -224,8 +224,10 @@ class StatusPageIT {
 
     // print: controls go, the data stays; and a PDF an incident document can take
     browser.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("media", "print"));
-    assertEquals("none", js("return getComputedStyle(document.querySelector('.controls')).display;"));
+    assertEquals("none", js("return getComputedStyle(document.getElementById('pause')).display;"));
+    assertTrue(browser.findElement(By.id("updated")).getText().startsWith("Updated "), "the time stays on paper");
     assertTrue(browser.findElement(By.id("cluster-sandbox")).isDisplayed());
+    shot("print.png");
     browser.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("media", ""));
     Map<String, Object> pdf = browser.executeCdpCommand("Page.printToPDF", Map.of("printBackground", true));
     byte[] pdfBytes = Base64.getDecoder().decode((String) pdf.get("data"));
@@ -312,6 +314,35 @@ class StatusPageIT {
     assertEquals(Boolean.TRUE, js("return window.__block === document.getElementById('cluster-sandbox');"),
         "the cluster block was rebuilt instead of updated");
     assertNoConsoleErrorsOrForeignRequests();
+  }
+
+  @Test
+  @Order(5)
+  void anUnreachableAgentKeepsTheLastDataAndSaysSinceWhen() throws Exception {
+    browser.get(origin + "/");
+    await("the page", () -> browser.findElement(By.id("cluster-sandbox")));
+    String before = browser.findElement(By.cssSelector("#cluster-sandbox .ch h2")).getText();
+    browser.executeCdpCommand("Network.emulateNetworkConditions", Map.of("offline", true, "latency", 0,
+        "downloadThroughput", -1, "uploadThroughput", -1));
+    try {
+      browser.findElement(By.id("refresh")).click();
+      WebElement banner = await("the connection banner", () -> {
+        WebElement b = browser.findElement(By.id("conn"));
+        return b.isDisplayed() ? b : null;
+      });
+      assertEquals("alert", banner.getAttribute("role"));
+      assertTrue(banner.getText().matches("\u2716 Cannot reach the agent \\(.+\\)\\. The data below is from "
+          + "\\d\\d:\\d\\d:\\d\\d UTC, \\d+ s ago\\."), banner.getText());
+      assertEquals(before, browser.findElement(By.cssSelector("#cluster-sandbox .ch h2")).getText(),
+          "the last data stays on the page");
+      shot("agent-unreachable.png");
+    } finally {
+      browser.executeCdpCommand("Network.emulateNetworkConditions", Map.of("offline", false, "latency", 0,
+          "downloadThroughput", -1, "uploadThroughput", -1));
+    }
+    browser.findElement(By.id("refresh")).click();
+    await("the banner gone once the agent answers", () -> browser.findElement(By.id("conn")).isDisplayed() ? null : "");
+    browser.manage().logs().get(LogType.BROWSER); // the failed fetch was logged, on purpose
   }
 
   private String row(String member) {
