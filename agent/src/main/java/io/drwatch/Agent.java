@@ -5,10 +5,13 @@ import io.drwatch.cluster.ClusterViews;
 import io.drwatch.collect.CollectorRegistry;
 import io.drwatch.config.AgentConfig;
 import io.drwatch.config.Redact;
+import io.drwatch.config.EndpointSettings;
 import io.drwatch.config.TargetSettings;
+import io.drwatch.endpoint.Endpoints;
 import io.drwatch.http.CacheSnapshots;
 import io.drwatch.http.HttpVerticle;
 import io.drwatch.http.RoutingHandler;
+import io.drwatch.sample.Derivation;
 import io.drwatch.sample.SampleCache;
 import io.drwatch.sample.Schedule;
 import io.drwatch.sample.Scheduler;
@@ -54,6 +57,7 @@ public final class Agent implements AutoCloseable {
   private final CacheSnapshots snapshots;
   private final ClusterDerivation clusters;
   private final ClusterViews clusterViews;
+  private final Endpoints endpoints;
   private final CollectorRegistry registry;
   private final Clock clock;
   private volatile AgentConfig config;
@@ -62,6 +66,7 @@ public final class Agent implements AutoCloseable {
 
   private Agent(Vertx vertx, SampleCache cache, List<TargetSampler> samplers, Scheduler scheduler,
       HttpVerticle http, CacheSnapshots snapshots, ClusterDerivation clusters, ClusterViews clusterViews,
+      Endpoints endpoints,
       CollectorRegistry registry, Clock clock, AgentConfig config) {
     this.vertx = vertx;
     this.cache = cache;
@@ -71,6 +76,7 @@ public final class Agent implements AutoCloseable {
     this.snapshots = snapshots;
     this.clusters = clusters;
     this.clusterViews = clusterViews;
+    this.endpoints = endpoints;
     this.registry = registry;
     this.clock = clock;
     this.config = config;
@@ -86,12 +92,14 @@ public final class Agent implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     SampleCache cache = new SampleCache(clock);
     ClusterDerivation clusters = new ClusterDerivation(config);
+    ClusterViews clusterViews = new ClusterViews(cache);
+    Endpoints endpoints = new Endpoints(config.endpoints(), config.targets(), clusters, clusterViews, cache, clock);
     List<TargetSampler> samplers = samplers(config, registry, cache, clock, clusters);
     Vertx vertx = Vertx.vertx();
     Scheduler scheduler = new Scheduler(vertx, samplers);
     // One rebuild per second at most, whatever the number of targets and scrapers.
-    CacheSnapshots snapshots = new CacheSnapshots(cache, clock, clusters).coalescing(Duration.ofSeconds(1));
-    ClusterViews clusterViews = new ClusterViews(cache);
+    CacheSnapshots snapshots = new CacheSnapshots(cache, clock, derivations(clusters, endpoints))
+        .coalescing(Duration.ofSeconds(1));
     HttpVerticle http = new HttpVerticle(config.http(), cache, snapshots,
         () -> scheduler.firstRound().isComplete(),
         RoutingHandler.of(cache, clusterViews, clock, samplers, config.defaults()), clusterViews);
@@ -105,10 +113,19 @@ public final class Agent implements AutoCloseable {
           + config.http().port() + ": " + rootMessage(e), e);
     }
     scheduler.start();
+    endpoints.start(vertx);
     LOG.info("listening on {}://{}:{}/metrics{}, watching {} target(s)", config.http().tls() == null ? "http" : "https",
         config.http().host(), http.actualPort(), config.http().basicAuth() == null ? "" : " (basic auth)", samplers.size());
-    return new Agent(vertx, cache, samplers, scheduler, http, snapshots, clusters, clusterViews, registry, clock,
-        config);
+    return new Agent(vertx, cache, samplers, scheduler, http, snapshots, clusters, clusterViews, endpoints,
+        registry, clock, config);
+  }
+
+  /** The cluster series, then the endpoints' (which ask the cluster views). */
+  private static Derivation derivations(ClusterDerivation clusters, Endpoints endpoints) {
+    return (view, now, out) -> {
+      clusters.derive(view, now, out);
+      endpoints.derive(view, now, out);
+    };
   }
 
   /** What a reload did; {@code problems} is non-empty when the new config was rejected. */
@@ -145,6 +162,9 @@ public final class Agent implements AutoCloseable {
     if (!next.clusters().toString().equals(config.clusters().toString())) {
       LOG.warn("reload: drwatch.clusters changed: restart drwatch to apply it");
     }
+    if (!endpointsFingerprint(next).equals(endpointsFingerprint(config))) {
+      LOG.warn("reload: drwatch.endpoints changed: restart drwatch to apply it");
+    }
     CollectorRegistry withCustom = next.registry(builtIn);
     Map<String, Fingerprint> wanted = fingerprints(next);
     List<String> removed = new ArrayList<>();
@@ -179,6 +199,13 @@ public final class Agent implements AutoCloseable {
     LOG.info("reload: config {}: {} target(s); removed {}, added {}, restarted {}, unchanged {}",
         next.source(), next.targets().size(), removed, added, restarted, unchanged.size());
     return new Reload(removed, added, restarted, unchanged, List.of());
+  }
+
+  /** The endpoints' settings without their origins; a password change counts by its hash. */
+  private static String endpointsFingerprint(AgentConfig c) {
+    return c.endpoints().stream().map(e -> e.toString().replace(String.valueOf(e.origin()), "")
+        + (e.password() == null ? "" : Integer.toHexString(e.password().reveal().hashCode())))
+        .collect(Collectors.joining("\n"));
   }
 
   /** Reload from the file the agent was started with. */
@@ -218,6 +245,8 @@ public final class Agent implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     SampleCache cache = new SampleCache(clock);
     ClusterDerivation clusters = new ClusterDerivation(config);
+    Endpoints endpoints = new Endpoints(config.endpoints(), config.targets(), clusters, new ClusterViews(cache),
+        cache, clock);
     List<TargetSampler> samplers = samplers(config, registry, cache, clock, clusters);
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(16, samplers.size())));
     try {
@@ -229,6 +258,7 @@ public final class Agent implements AutoCloseable {
           }
         }));
       }
+      runs.add(pool.submit(endpoints::probeAll));
       for (Future<?> f : runs) {
         try {
           f.get();
@@ -242,7 +272,7 @@ public final class Agent implements AutoCloseable {
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ExpositionFormats.init().getPrometheusTextFormatWriter()
-        .write(out, new CacheSnapshots(cache, clock, clusters).collect());
+        .write(out, new CacheSnapshots(cache, clock, derivations(clusters, endpoints)).collect());
     return out.toString(StandardCharsets.UTF_8);
   }
 
@@ -266,6 +296,12 @@ public final class Agent implements AutoCloseable {
           t.allowUnsafeInternals() ? " cockroach.allow-unsafe-internals=true" : "",
           t.collectors().isEmpty() ? "" : " collectors=" + t.collectors().entrySet().stream()
               .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")));
+    }
+    for (EndpointSettings e : c.endpoints()) {
+      LOG.info("endpoint {}: {} cluster={} expect={} via={} user={} password={} interval={} resolver={}{}",
+          e.name(), Redact.url(e.url()), e.cluster(), e.expect().label(), e.via().label(), e.user(),
+          e.password() == null ? "none" : "****", e.interval(), e.resolver() == null ? "system" : e.resolver(),
+          e.writeProbe() == null ? "" : " write-probe=" + e.writeProbe());
     }
   }
 
@@ -308,6 +344,7 @@ public final class Agent implements AutoCloseable {
       LOG.warn("HTTP server did not stop cleanly: {}", rootMessage(e));
     }
     scheduler.close();
+    endpoints.close();
     samplers.forEach(TargetSampler::close);
     try {
       vertx.close().await(5, TimeUnit.SECONDS);

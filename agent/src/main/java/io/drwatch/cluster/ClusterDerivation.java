@@ -220,6 +220,14 @@ public final class ClusterDerivation implements Derivation, ProbeListener {
     return best;
   }
 
+  /**
+   * When a member's probe last showed a promotion or a new timeline in the cluster, or null. Live
+   * (fed by the probes, not the rebuilds): endpoints time their failovers with it.
+   */
+  public Instant lastFailoverAt(String cluster) {
+    return failovers.lastFailoverAt(cluster);
+  }
+
   /** Feeds the standby's newest sample to its replay rate and estimates its catch-up time. */
   private Double catchup(Member standby, Topology top) {
     Double backlog = standby.readings().value(REPLAY_BACKLOG);

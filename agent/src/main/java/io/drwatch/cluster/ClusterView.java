@@ -108,6 +108,18 @@ public record ClusterView(String cluster, boolean probed, List<MemberState> memb
     return List.copyOf(distinct.values());
   }
 
+  /**
+   * The targets that reach the server a session elsewhere (an endpoint) identified by its system
+   * identifier and postmaster start time, by name; empty when it is none of the members'.
+   */
+  public List<String> serving(String systemIdentifier, Double postmasterStartSeconds) {
+    if (systemIdentifier == null || postmasterStartSeconds == null) {
+      return List.of();
+    }
+    String server = serverKey(systemIdentifier, postmasterStartSeconds);
+    return members.stream().filter(m -> m.server().equals(server)).map(MemberState::target).toList();
+  }
+
   /** The targets that reach the same server as this one (itself included), by name. */
   public List<String> sameServer(String target) {
     String server = member(target).map(MemberState::server).orElse(null);
@@ -149,6 +161,11 @@ public record ClusterView(String cluster, boolean probed, List<MemberState> memb
     if (s == null || s.systemIdentifier() == null || s.postmasterStartSeconds() == null) {
       return "target:" + t.name();
     }
-    return s.systemIdentifier() + "@" + s.postmasterStartSeconds();
+    return serverKey(s.systemIdentifier(), s.postmasterStartSeconds());
+  }
+
+  /** A running server: its system identifier and when its postmaster started. */
+  private static String serverKey(String systemIdentifier, Double postmasterStartSeconds) {
+    return systemIdentifier + "@" + postmasterStartSeconds;
   }
 }

@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * The validated, immutable configuration of one agent. {@code customCollectors} are the collectors
- * defined under {@code custom-collectors}, to be added to the built-in registry.
+ * defined under {@code custom-collectors}, to be added to the built-in registry; {@code endpoints}
+ * the addresses applications use, probed beside the targets.
  */
 public record AgentConfig(
     HttpSettings http,
@@ -15,9 +16,11 @@ public record AgentConfig(
     List<TargetSettings> targets,
     String source,
     List<CollectorRegistry.Entry> customCollectors,
-    LoggingSettings logging) {
+    LoggingSettings logging,
+    List<EndpointSettings> endpoints) {
 
   public AgentConfig {
+    endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
     logging = logging == null ? LoggingSettings.DEFAULT : logging;
     clusters = Map.copyOf(clusters);
     targets = List.copyOf(targets);
@@ -32,6 +35,13 @@ public record AgentConfig(
   public AgentConfig(HttpSettings http, Defaults defaults, Map<String, ClusterSettings> clusters,
       List<TargetSettings> targets, String source, List<CollectorRegistry.Entry> customCollectors) {
     this(http, defaults, clusters, targets, source, customCollectors, LoggingSettings.DEFAULT);
+  }
+
+  /** Without endpoints. */
+  public AgentConfig(HttpSettings http, Defaults defaults, Map<String, ClusterSettings> clusters,
+      List<TargetSettings> targets, String source, List<CollectorRegistry.Entry> customCollectors,
+      LoggingSettings logging) {
+    this(http, defaults, clusters, targets, source, customCollectors, logging, List.of());
   }
 
   /** The given registry plus the collectors this config defines. */

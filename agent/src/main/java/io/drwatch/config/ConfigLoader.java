@@ -29,7 +29,7 @@ public final class ConfigLoader {
 
   /** The sections under {@code drwatch}; any other key is an error. */
   static final Set<String> SECTIONS = Set.of("http", "defaults", "clusters", "targets",
-      "custom-collectors", "logging");
+      "custom-collectors", "logging", "endpoints");
 
   private final Set<String> givenNames;
   private final CollectorRegistry givenRegistry;
@@ -114,10 +114,11 @@ public final class ConfigLoader {
       clusterSection.haveTargets(c.hasPath("clusters") && c.getValue("clusters") instanceof ConfigObject o ? o : null,
           targets);
     }
+    List<EndpointSettings> endpoints = new EndpointsSection(r).read(c, defaults, targets);
     if (!r.problems().isEmpty()) {
       throw new ConfigException(r.problems());
     }
-    return new AgentConfig(http, defaults, clusters, targets, source, custom, logging);
+    return new AgentConfig(http, defaults, clusters, targets, source, custom, logging, endpoints);
   }
 
   /**

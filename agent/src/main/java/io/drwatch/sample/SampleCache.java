@@ -77,6 +77,14 @@ public final class SampleCache {
     version.incrementAndGet();
   }
 
+  /**
+   * State a derivation reads from outside the cache changed (an endpoint was probed): the next
+   * scrape rebuilds the exposition.
+   */
+  public void touch() {
+    version.incrementAndGet();
+  }
+
   /** Changes whenever anything is written; exposition rebuilds only when it moved. */
   public long version() {
     return version.get();

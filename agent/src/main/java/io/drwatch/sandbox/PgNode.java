@@ -202,6 +202,30 @@ public final class PgNode {
     }
   }
 
+  /**
+   * Rejoins a cleanly stopped former primary as a standby of {@code primary} (which was promoted
+   * after this one's clean shutdown, so no rewind is needed) and starts it: it follows the new
+   * timeline.
+   */
+  public void follow(PgNode primary) {
+    if (isRunning()) {
+      throw new IllegalStateException(name + " must be stopped cleanly before it follows " + primary.name());
+    }
+    try {
+      Path signal = dataDir.resolve("standby.signal");
+      if (!Files.exists(signal)) {
+        Files.createFile(signal);
+        os.own(signal);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    appendConf("# drwatch sandbox: " + name + " follows " + primary.name(),
+        "primary_conninfo = 'host=127.0.0.1 port=" + primary.port() + " user=postgres application_name=" + name + "'",
+        "recovery_target_timeline = 'latest'");
+    start();
+  }
+
   public boolean isRunning() {
     return pid().flatMap(ProcessHandle::of).map(ProcessHandle::isAlive).orElse(false);
   }
