@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.drwatch.cluster.ClusterFamilies;
+import io.drwatch.endpoint.EndpointFamilies;
 import io.drwatch.collect.Collector;
 import io.drwatch.collect.CollectorRegistry;
 import io.drwatch.collect.MetricFamily;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Keeps {@code docs/metrics.md} true to the declared families: {@link CoreFamilies#all()} (section
- * {@code ## agent}), {@link ClusterFamilies#all()} (section {@code ## cluster}) and every collector of {@link CollectorRegistry#builtIn()} (section
+ * {@code ## agent}), {@link ClusterFamilies#all()} (section {@code ## cluster}), {@link EndpointFamilies#all()} (section {@code ## endpoints}) and every collector of {@link CollectorRegistry#builtIn()} (section
  * {@code ## <collector name>}). Each test collects every mismatch before failing, and names the
  * metric and what differs, so one run shows everything to fix.
  */
@@ -36,6 +37,7 @@ class MetricsDocTest {
 
   static final String AGENT_SECTION = "agent";
   static final String CLUSTER_SECTION = "cluster";
+  static final String ENDPOINT_SECTION = "endpoints";
   static final List<String> HEADER =
       List.of("metric", "type", "labels", "source", "versions", "meaning");
 
@@ -73,6 +75,9 @@ class MetricsDocTest {
     }
     for (MetricFamily f : ClusterFamilies.all()) {
       declaredList.add(new Declared(f, CLUSTER_SECTION));
+    }
+    for (MetricFamily f : EndpointFamilies.all()) {
+      declaredList.add(new Declared(f, ENDPOINT_SECTION));
     }
     for (CollectorRegistry.Entry e : CollectorRegistry.builtIn().entries()) {
       Collector c = e.collector();
@@ -408,6 +413,9 @@ class MetricsDocTest {
   private static String owner(Declared d) {
     if (d.section().equals(CLUSTER_SECTION)) {
       return "ClusterFamilies";
+    }
+    if (d.section().equals(ENDPOINT_SECTION)) {
+      return "EndpointFamilies";
     }
     return d.section().equals(AGENT_SECTION) ? "CoreFamilies" : "collector '" + d.section() + "'";
   }

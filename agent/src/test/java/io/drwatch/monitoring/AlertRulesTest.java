@@ -45,23 +45,30 @@ class AlertRulesTest {
       "cluster.rules.yml", "DrwatchCluster",
       "pgbackrest.rules.yml", "Pgbackrest",
       "cockroachdb.rules.yml", "Cockroach",
-      "query-health.rules.yml", "Postgres");
+      "query-health.rules.yml", "Postgres",
+      "endpoints.rules.yml", "DrwatchEndpoint");
 
   /** Alerts without `for`, and why that does not flap. */
   static final Map<String, String> NO_FOR = Map.of("DrwatchClusterFailoverHappened",
       "increase() over 30m keeps it firing for 30 minutes after one failover; waiting only delays the news");
 
   /** Alerts whose series have no `target` (cluster- or agent-level), and the label they name instead. */
-  static final Map<String, String> WITHOUT_TARGET = Map.of(
-      "DrwatchAgentAbsent", "$labels.instance",
-      "DrwatchClusterSplitBrain", "$labels.cluster",
-      "DrwatchClusterSplitBrainAcrossAgents", "$labels.cluster",
-      "DrwatchClusterUnprotected", "$labels.cluster",
-      "DrwatchClusterNoPrimary", "$labels.cluster",
-      "DrwatchClusterFailoverHappened", "$labels.cluster",
-      "DrwatchClusterRpoOverObjective", "$labels.cluster",
-      "DrwatchClusterRtoOverObjective", "$labels.cluster",
-      "CockroachDecommissionStalled", "$labels.node_id");
+  static final Map<String, String> WITHOUT_TARGET = Map.ofEntries(
+      Map.entry("DrwatchAgentAbsent", "$labels.instance"),
+      Map.entry("DrwatchClusterSplitBrain", "$labels.cluster"),
+      Map.entry("DrwatchClusterSplitBrainAcrossAgents", "$labels.cluster"),
+      Map.entry("DrwatchClusterUnprotected", "$labels.cluster"),
+      Map.entry("DrwatchClusterNoPrimary", "$labels.cluster"),
+      Map.entry("DrwatchClusterFailoverHappened", "$labels.cluster"),
+      Map.entry("DrwatchClusterRpoOverObjective", "$labels.cluster"),
+      Map.entry("DrwatchClusterRtoOverObjective", "$labels.cluster"),
+      Map.entry("CockroachDecommissionStalled", "$labels.node_id"),
+      Map.entry("DrwatchEndpointWriterReadOnly", "$labels.endpoint"),
+      Map.entry("DrwatchEndpointWriterNotPrimary", "$labels.endpoint"),
+      Map.entry("DrwatchEndpointDown", "$labels.endpoint"),
+      Map.entry("DrwatchEndpointReaderOnPrimary", "$labels.endpoint"),
+      Map.entry("DrwatchEndpointReaderLagging", "$labels.endpoint"),
+      Map.entry("DrwatchEndpointAddressNotMember", "$labels.endpoint"));
 
   /** Alerts whose $value says nothing (absent() is always 1). */
   static final Set<String> VALUE_MEANINGLESS = Set.of("DrwatchAgentAbsent");

@@ -164,6 +164,31 @@ final class DrwatchDashboards {
             + "range (DrwatchClusterFailoverHappened).")
         .q("sum(increase(drwatch_cluster_failovers_total{cluster=~\"$cluster\"}[$__range]))", "failovers")
         .unit("none").thresholds("green", 1, "orange").size(4, 5);
+    String ofCluster = " and on (endpoint) drwatch_endpoint_info{cluster=~\"$cluster\"}";
+    String noLiveEndpoint = "the live test's agent watches members only; EndpointFailoverIT drives endpoints "
+        + "through dnsmasq and HAProxy";
+    d.table("Endpoints", "The addresses applications use (docs/endpoints.md), probed as a client would: "
+            + "up, writable, whether they reach the member the cluster calls primary, and the member "
+            + "that answered. A writer that does not take writes pages (DrwatchEndpointWriterReadOnly); "
+            + "one writable but not on the primary too (DrwatchEndpointWriterNotPrimary).")
+        .q("max by (endpoint, expect, via) (drwatch_endpoint_info{cluster=~\"$cluster\"})")
+        .q("max by (endpoint) (drwatch_endpoint_up" + ofCluster + ")")
+        .q("max by (endpoint) (drwatch_endpoint_writable" + ofCluster + ")")
+        .q("max by (endpoint) (drwatch_endpoint_reaches_primary" + ofCluster + ")")
+        .q("max by (endpoint, target) (drwatch_endpoint_member_info" + ofCluster + ")")
+        .hide("Value #A", "Value #E").unit("none").pending(noLiveEndpoint).size(12, 6);
+    d.table("Last failover as clients saw it", "Per writer endpoint, the last failover's phases: "
+            + "detection (last write to first failed probe), promotion (to the promotion seen on a "
+            + "member), propagation (to the endpoint reaching the new primary), first_write, total, "
+            + "and jvm_dns_cache_extra (how much longer a JVM with the default 30 s DNS cache could "
+            + "have kept the old address).")
+        .q("max by (endpoint, phase) (drwatch_endpoint_failover_phase_seconds" + ofCluster + ")")
+        .unit("s").pending(noLiveEndpoint).size(8, 6);
+    d.stat("Writer endpoints not writable", "Writer endpoints whose last probe reached a server that "
+            + "refuses writes (DrwatchEndpointWriterReadOnly after 1m).")
+        .q("count(drwatch_endpoint_writable == 0 and on (endpoint) drwatch_endpoint_info{expect=\"writer\","
+            + "cluster=~\"$cluster\"}) or vector(0)", "not writable")
+        .unit("none").thresholds("green", 1, "red").pending(noLiveEndpoint).size(4, 6);
     return d;
   }
 

@@ -277,6 +277,7 @@ final class Monitoring {
   private static List<MetricFamily> declaredFamilies() {
     List<MetricFamily> families = new ArrayList<>(CoreFamilies.all());
     families.addAll(io.drwatch.cluster.ClusterFamilies.all());
+    families.addAll(io.drwatch.endpoint.EndpointFamilies.all());
     CollectorRegistry.builtIn().entries().forEach(e -> families.addAll(e.collector().families()));
     return families;
   }
