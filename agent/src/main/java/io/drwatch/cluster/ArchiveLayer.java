@@ -5,11 +5,16 @@ import io.drwatch.collect.postgres.PgArchiver;
 
 /**
  * Archive layer: WAL the primary has written but not archived, from its {@code archiver}
- * samples. Bytes are {@code pg_archiver_unarchived_bytes}. Seconds are the age of the oldest
- * unarchived WAL, bounded from above by the time since the last successful archive (the segment
- * after it began about then) or, before any archive, the oldest {@code .ready} file: an idle
- * primary without archive_timeout really does keep its last commits out of the archive that long.
- * Healthy while archiving is on and not failing.
+ * samples. Bytes are {@code pg_archiver_unarchived_bytes}, and 0 bytes is 0 seconds: nothing is
+ * at risk. Otherwise seconds are the span of writes not archived: from when the oldest unarchived
+ * WAL began (the last successful archive, when the next segment began, or before any archive the
+ * oldest {@code .ready} file) to when WAL was last written (the current segment's modification
+ * time; now when unknown). An idle primary without archive_timeout keeps its last writes out of
+ * the archive, but the span they cover stops growing when the writes stop.
+ *
+ * <p>Healthy while archiving is on, not failing, and the oldest {@code .ready} file is younger
+ * than the cluster's archive-ready-max-age: a hung archive_command counts no failure, its
+ * segment's {@code .ready} file just ages.
  */
 final class ArchiveLayer {
 
@@ -20,9 +25,10 @@ final class ArchiveLayer {
   static final MetricFamily UNARCHIVED = PgArchiver.UNARCHIVED;
   static final MetricFamily LAST_ARCHIVED = PgArchiver.LAST_ARCHIVED;
   static final MetricFamily OLDEST_READY = PgArchiver.OLDEST_READY;
+  static final MetricFamily LAST_WRITTEN = PgArchiver.CURRENT_SEGMENT_MODIFIED;
 
   /** Null when the primary's archiver samples are missing. */
-  static Layer estimate(Readings primary, double nowSeconds) {
+  static Layer estimate(Readings primary, double nowSeconds, double readyMaxAgeSeconds) {
     Double enabled = primary.value(ENABLED);
     if (enabled == null) {
       return null;
@@ -31,15 +37,19 @@ final class ArchiveLayer {
       return new Layer(Layer.ARCHIVE, false, null, null); // archive_mode off: no PITR at all
     }
     boolean failing = Double.valueOf(1).equals(primary.value(FAILING));
+    Double oldestReady = primary.value(OLDEST_READY);
+    boolean stuck = oldestReady != null && nowSeconds - oldestReady > readyMaxAgeSeconds;
     Double bytes = primary.value(UNARCHIVED);
     Double seconds;
     if (bytes != null && bytes == 0) {
       seconds = 0.0;
     } else {
-      Double since = earliest(primary.value(LAST_ARCHIVED), primary.value(OLDEST_READY));
-      seconds = since == null ? null : Math.max(0, nowSeconds - since);
+      Double since = earliest(primary.value(LAST_ARCHIVED), oldestReady);
+      Double written = primary.value(LAST_WRITTEN);
+      double until = written == null ? nowSeconds : Math.min(nowSeconds, written);
+      seconds = since == null ? null : Math.max(0, until - since);
     }
-    return new Layer(Layer.ARCHIVE, !failing, seconds, bytes);
+    return new Layer(Layer.ARCHIVE, !failing && !stuck, seconds, bytes);
   }
 
   private static Double earliest(Double a, Double b) {

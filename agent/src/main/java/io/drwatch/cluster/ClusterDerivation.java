@@ -140,7 +140,8 @@ public final class ClusterDerivation implements Derivation, ProbeListener {
     } else if (top.writer() != null) {
       Readings primary = top.writer().readings();
       addIfPresent(layers, ReplicaLayer.estimate(primary));
-      addIfPresent(layers, ArchiveLayer.estimate(primary, now));
+      Duration readyMaxAge = clusters.getOrDefault(cluster, ClusterSettings.unconfigured(cluster)).archiveReadyMaxAge();
+      addIfPresent(layers, ArchiveLayer.estimate(primary, now, readyMaxAge.toMillis() / 1000.0));
     } else if (top.primaries() == 0 && writers.last(cluster) != null) {
       // The writer is gone: recovery through a standby costs what the best candidate lacks of
       // the writer's last seen position (a lower bound, drwatch_cluster_rpo_estimate_lower_bound).

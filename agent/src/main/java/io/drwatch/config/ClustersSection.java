@@ -13,7 +13,7 @@ import java.util.TreeSet;
 final class ClustersSection {
 
   static final Set<String> KEYS = Set.of("rpo-objective", "rto-objective",
-      "rpo-objective-bytes", "promotion-overhead");
+      "rpo-objective-bytes", "promotion-overhead", "archive-ready-max-age");
 
   private final ConfigReader r;
 
@@ -41,7 +41,10 @@ final class ClustersSection {
           cc.hasPath("rpo-objective-bytes") ? r.bytes(cc, "rpo-objective-bytes", path + ".rpo-objective-bytes") : null,
           cc.hasPath("promotion-overhead")
               ? r.duration(cc, "promotion-overhead", path + ".promotion-overhead")
-              : ClusterSettings.DEFAULT_PROMOTION_OVERHEAD));
+              : ClusterSettings.DEFAULT_PROMOTION_OVERHEAD,
+          cc.hasPath("archive-ready-max-age")
+              ? r.duration(cc, "archive-ready-max-age", path + ".archive-ready-max-age")
+              : ClusterSettings.DEFAULT_ARCHIVE_READY_MAX_AGE));
     }
     return out;
   }

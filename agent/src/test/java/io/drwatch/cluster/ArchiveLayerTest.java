@@ -10,14 +10,16 @@ import org.junit.jupiter.api.Test;
 
 class ArchiveLayerTest {
 
+  private static final double MAX_READY_AGE = 120;
+
   @Test
   void absentWithoutArchiverSamples() {
-    assertNull(ArchiveLayer.estimate(Readings.NONE, NOW));
+    assertNull(ArchiveLayer.estimate(Readings.NONE, NOW, MAX_READY_AGE));
   }
 
   @Test
   void archivingOffIsAnUnhealthyLayerWithoutEstimate() {
-    Layer l = ArchiveLayer.estimate(readings(s("pg_archiver_enabled", 0), s("pg_archiver_failing", 0)), NOW);
+    Layer l = ArchiveLayer.estimate(readings(s("pg_archiver_enabled", 0), s("pg_archiver_failing", 0)), NOW, MAX_READY_AGE);
     assertEquals(new Layer("archive", false, null, null), l);
   }
 
@@ -25,14 +27,14 @@ class ArchiveLayerTest {
   void keepingUpTheSegmentInProgressIsAtRiskSinceTheLastArchive() {
     Layer l = ArchiveLayer.estimate(readings(s("pg_archiver_enabled", 1), s("pg_archiver_failing", 0),
         s("pg_archiver_unarchived_bytes", 3_000_000), s("pg_archiver_ready_files", 0),
-        s("pg_archiver_last_archived_timestamp_seconds", NOW - 42)), NOW);
+        s("pg_archiver_last_archived_timestamp_seconds", NOW - 42)), NOW, MAX_READY_AGE);
     assertEquals(new Layer("archive", true, 42.0, 3_000_000.0), l);
   }
 
   @Test
   void nothingUnarchivedIsNoLoss() {
     Layer l = ArchiveLayer.estimate(readings(s("pg_archiver_enabled", 1), s("pg_archiver_failing", 0),
-        s("pg_archiver_unarchived_bytes", 0), s("pg_archiver_last_archived_timestamp_seconds", NOW - 9000)), NOW);
+        s("pg_archiver_unarchived_bytes", 0), s("pg_archiver_last_archived_timestamp_seconds", NOW - 9000)), NOW, MAX_READY_AGE);
     assertEquals(new Layer("archive", true, 0.0, 0.0), l);
   }
 
@@ -42,14 +44,36 @@ class ArchiveLayerTest {
         s("pg_archiver_unarchived_bytes", 3 * 16777216.0), s("pg_archiver_ready_files", 3),
         s("pg_archiver_oldest_ready_timestamp_seconds", NOW - 100),
         s("pg_archiver_last_archived_timestamp_seconds", NOW - 300));
-    assertEquals(new Layer("archive", false, 300.0, 3 * 16777216.0), ArchiveLayer.estimate(r, NOW));
-    assertEquals(360.0, ArchiveLayer.estimate(r, NOW + 60).seconds());
+    assertEquals(new Layer("archive", false, 300.0, 3 * 16777216.0), ArchiveLayer.estimate(r, NOW, MAX_READY_AGE));
+    assertEquals(360.0, ArchiveLayer.estimate(r, NOW + 60, MAX_READY_AGE).seconds());
+  }
+
+  @Test
+  void aHungArchiveCommandCountsNoFailureButItsReadyFileAges() {
+    Readings young = readings(s("pg_archiver_enabled", 1), s("pg_archiver_failing", 0),
+        s("pg_archiver_unarchived_bytes", 2 * 16777216.0), s("pg_archiver_ready_files", 1),
+        s("pg_archiver_oldest_ready_timestamp_seconds", NOW - 100),
+        s("pg_archiver_last_archived_timestamp_seconds", NOW - 130));
+    assertEquals(true, ArchiveLayer.estimate(young, NOW, MAX_READY_AGE).healthy());
+    assertEquals(new Layer("archive", false, 150.5, 2 * 16777216.0), ArchiveLayer.estimate(young, NOW + 20.5, MAX_READY_AGE),
+        "a .ready file older than the bound: archiving is stuck");
+  }
+
+  @Test
+  void anIdlePrimarysUnarchivedSpanStopsGrowingWhenItsWritesStop() {
+    // last archive 9000 s ago, then 512 B written within 15 s of it, then nothing
+    Readings r = readings(s("pg_archiver_enabled", 1), s("pg_archiver_failing", 0),
+        s("pg_archiver_unarchived_bytes", 512), s("pg_archiver_ready_files", 0),
+        s("pg_archiver_last_archived_timestamp_seconds", NOW - 9000),
+        s("pg_archiver_current_segment_modified_timestamp_seconds", NOW - 8985));
+    assertEquals(new Layer("archive", true, 15.0, 512.0), ArchiveLayer.estimate(r, NOW, MAX_READY_AGE));
+    assertEquals(15.0, ArchiveLayer.estimate(r, NOW + 3600, MAX_READY_AGE).seconds());
   }
 
   @Test
   void neverArchivedUsesTheOldestReadyFile() {
     Layer l = ArchiveLayer.estimate(readings(s("pg_archiver_enabled", 1), s("pg_archiver_failing", 1),
-        s("pg_archiver_unarchived_bytes", 20_000_000), s("pg_archiver_oldest_ready_timestamp_seconds", NOW - 77)), NOW);
+        s("pg_archiver_unarchived_bytes", 20_000_000), s("pg_archiver_oldest_ready_timestamp_seconds", NOW - 77)), NOW, MAX_READY_AGE);
     assertEquals(new Layer("archive", false, 77.0, 20_000_000.0), l);
   }
 
@@ -57,20 +81,20 @@ class ArchiveLayerTest {
   void withoutPgMonitorThereAreNoBytesAndTheAgeStillCounts() {
     // no .ready backlog visible: unarchived bytes and oldest ready are absent
     Layer l = ArchiveLayer.estimate(readings(s("pg_archiver_enabled", 1), s("pg_archiver_failing", 0),
-        s("pg_archiver_last_archived_timestamp_seconds", NOW - 5)), NOW);
+        s("pg_archiver_last_archived_timestamp_seconds", NOW - 5)), NOW, MAX_READY_AGE);
     assertEquals(new Layer("archive", true, 5.0, null), l);
   }
 
   @Test
   void noTimestampsNoSeconds() {
-    Layer l = ArchiveLayer.estimate(readings(s("pg_archiver_enabled", 1), s("pg_archiver_unarchived_bytes", 100)), NOW);
+    Layer l = ArchiveLayer.estimate(readings(s("pg_archiver_enabled", 1), s("pg_archiver_unarchived_bytes", 100)), NOW, MAX_READY_AGE);
     assertEquals(new Layer("archive", true, null, 100.0), l, "failing absent is not failing");
   }
 
   @Test
   void aClockAheadOfTheAgentIsNoNegativeAge() {
     Layer l = ArchiveLayer.estimate(readings(s("pg_archiver_enabled", 1), s("pg_archiver_unarchived_bytes", 100),
-        s("pg_archiver_last_archived_timestamp_seconds", NOW + 3)), NOW);
+        s("pg_archiver_last_archived_timestamp_seconds", NOW + 3)), NOW, MAX_READY_AGE);
     assertEquals(0.0, l.seconds());
   }
 }

@@ -33,9 +33,9 @@ class ClusterConfigTest {
   @Test
   void objectivesAndOverhead() {
     ClusterSettings c = load("rpo-objective = 30s, rto-objective = 2m, rpo-objective-bytes = 16MiB, "
-        + "promotion-overhead = 20s", "").clusters().get("main");
+        + "promotion-overhead = 20s, archive-ready-max-age = 45s", "").clusters().get("main");
     assertEquals(new ClusterSettings("main", Duration.ofSeconds(30), Duration.ofMinutes(2), 16L * 1024 * 1024,
-        Duration.ofSeconds(20)), c);
+        Duration.ofSeconds(20), Duration.ofSeconds(45)), c);
   }
 
   @Test
@@ -44,6 +44,7 @@ class ClusterConfigTest {
     assertEquals(null, c.rpoObjective());
     assertEquals(null, c.rpoObjectiveBytes());
     assertEquals(Duration.ofSeconds(10), c.promotionOverhead());
+    assertEquals(Duration.ofMinutes(2), c.archiveReadyMaxAge());
     assertEquals(Duration.ofSeconds(10), ClusterSettings.unconfigured("x").promotionOverhead(),
         "a cluster without a block gets the same default");
   }
@@ -78,7 +79,7 @@ class ClusterConfigTest {
   void unknownClusterKeyStaysAnError() {
     ConfigProblem p = problem("rto = 1m", "");
     assertEquals("drwatch.clusters.main.rto", p.key());
-    assertTrue(p.message().contains("unknown key (allowed: promotion-overhead, rpo-objective, rpo-objective-bytes, "
+    assertTrue(p.message().contains("unknown key (allowed: archive-ready-max-age, promotion-overhead, rpo-objective, rpo-objective-bytes, "
         + "rto-objective)"), p.message());
   }
 

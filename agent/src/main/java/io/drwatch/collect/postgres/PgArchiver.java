@@ -38,6 +38,9 @@ public final class PgArchiver implements PostgresCollector {
       "WAL files waiting to be archived (.ready files in pg_wal/archive_status).");
   public static final MetricFamily OLDEST_READY = gauge("pg_archiver_oldest_ready_timestamp_seconds",
       "Modification time of the oldest .ready file (absent when the backlog is empty).");
+  public static final MetricFamily CURRENT_SEGMENT_MODIFIED = gauge(
+      "pg_archiver_current_segment_modified_timestamp_seconds",
+      "Modification time of the WAL segment being written (primary): when WAL was last written.");
   public static final MetricFamily UNARCHIVED = gauge("pg_archiver_unarchived_bytes",
       "WAL written but not yet archived: current write position minus the start of the oldest "
           + "unarchived segment.");
@@ -55,7 +58,10 @@ public final class PgArchiver implements PostgresCollector {
   /** Counters and the .ready backlog in one statement; the aggregate always returns one row. */
   static final String SQL = STATS_COLUMNS + """
       ,
-             r.ready_files, r.oldest_segment, r.oldest_modified
+             r.ready_files, r.oldest_segment, r.oldest_modified,
+             (SELECT extract(epoch FROM modification)::float8 FROM pg_ls_waldir()
+               WHERE name = CASE WHEN pg_is_in_recovery() THEN NULL
+                                 ELSE pg_walfile_name(pg_current_wal_lsn()) END) AS current_segment_modified
       FROM pg_stat_archiver a,
            (SELECT count(*) AS ready_files,
                    min(name) FILTER (WHERE name ~ '^[0-9A-F]{24}\\.ready$') AS oldest_segment,
@@ -73,7 +79,7 @@ public final class PgArchiver implements PostgresCollector {
   @Override
   public List<MetricFamily> families() {
     return List.of(ENABLED, ARCHIVED, FAILED, LAST_ARCHIVED, LAST_FAILED, FAILING, READY,
-        OLDEST_READY, UNARCHIVED);
+        OLDEST_READY, UNARCHIVED, CURRENT_SEGMENT_MODIFIED);
   }
 
   @Override
@@ -108,7 +114,8 @@ public final class PgArchiver implements PostgresCollector {
       return out.toList();
     }
     Row r = ready.get();
-    out.add(READY, r.dbl("ready_files")).add(OLDEST_READY, r.dbl("oldest_modified"));
+    out.add(READY, r.dbl("ready_files")).add(OLDEST_READY, r.dbl("oldest_modified"))
+        .add(CURRENT_SEGMENT_MODIFIED, r.has("current_segment_modified") ? r.dbl("current_segment_modified") : null);
     Double current = stats.dbl("current_lsn");
     Long segmentSize = stats.lng("segment_size");
     if (current != null && segmentSize != null) {
