@@ -92,6 +92,9 @@ final class Dns {
       Record[] records = lookup.run();
       if (records == null) {
         lastError = lookup.getErrorString();
+        if (lookup.getResult() == Lookup.TRY_AGAIN || lookup.getResult() == Lookup.UNRECOVERABLE) {
+          break; // the server did not answer: asking it for AAAA would only double the wait
+        }
         continue;
       }
       for (Record r : records) {
