@@ -131,7 +131,9 @@ public final class ClusterDerivation implements Derivation, ProbeListener {
       catchups.add(c);
       gauge(out, s.target(), ClusterFamilies.STANDBY_CATCHUP, c, cluster);
     }
-    Promotion.Answer best = promotion(cluster, top, out);
+    List<Promotion.Answer> answers = new ArrayList<>();
+    Promotion.Answer best = promotion(cluster, top, out, answers);
+    regions(cluster, members, top, answers, out);
 
     List<Layer> layers = new ArrayList<>();
     boolean aurora = top.writer() != null && ManagedLayers.isAurora(top.writer());
@@ -176,7 +178,7 @@ public final class ClusterDerivation implements Derivation, ProbeListener {
    * seen position while none does. None in split brain (which writer's WAL would be lost is the
    * question then) or before any writer was seen. Returns the best candidate, or null.
    */
-  private Promotion.Answer promotion(String cluster, Topology top, Output out) {
+  private Promotion.Answer promotion(String cluster, Topology top, Output out, List<Promotion.Answer> sink) {
     WriterPositions.Seen seen;
     if (top.writer() != null) {
       ServerInfo w = top.writer().server();
@@ -206,6 +208,7 @@ public final class ClusterDerivation implements Derivation, ProbeListener {
     String writerTarget = seen.target();
     List<Promotion.Answer> answers = Promotion.answers(
         new Promotion.Writer(seen.lsn(), seen.at(), lsn -> writers.passedAt(writerTarget, lsn)), inputs);
+    sink.addAll(answers);
     for (Promotion.Answer a : answers) {
       gauge(out, a.target(), ClusterFamilies.PROMOTION_LOSS_BYTES, a.lossBytes(), cluster);
       gauge(out, a.target(), ClusterFamilies.PROMOTION_LOSS_SECONDS, a.lossSeconds(), cluster);
@@ -227,6 +230,46 @@ public final class ClusterDerivation implements Derivation, ProbeListener {
    */
   public Instant lastFailoverAt(String cluster) {
     return failovers.lastFailoverAt(cluster);
+  }
+
+  /**
+   * Per region of the cluster's members ({@code region} label): what losing it would cost and
+   * whom to promote then, from the promotion answers; whether sync replication spans regions.
+   */
+  private void regions(String cluster, List<Member> members, Topology top, List<Promotion.Answer> answers,
+      Output out) {
+    Map<String, String> regionOf = new HashMap<>();
+    Map<String, String> applicationNames = new HashMap<>();
+    for (Member m : members) {
+      String region = m.status().labels().get(RegionLoss.REGION_LABEL);
+      if (region != null && !region.isBlank()) {
+        regionOf.put(m.target(), region);
+      }
+      applicationNames.put(m.status().labels().getOrDefault(RegionLoss.APPLICATION_NAME_LABEL, m.target()),
+          m.target());
+    }
+    if (regionOf.isEmpty()) {
+      return;
+    }
+    String writer = top.writer() == null ? null : top.writer().target();
+    if (writer == null && answers.isEmpty()) {
+      return; // no writer and none ever seen (or split brain): nothing to lose yet, or no answer
+    }
+    for (RegionLoss.Answer a : RegionLoss.answers(regionOf, writer, answers)) {
+      gauge(out, null, ClusterFamilies.REGION_LOSS_BYTES, a.lossBytes(), cluster, a.region());
+      gauge(out, null, ClusterFamilies.REGION_LOSS_SECONDS, a.lossSeconds(), cluster, a.region());
+      gauge(out, null, ClusterFamilies.REGION_SURVIVORS, (double) a.survivors(), cluster, a.region());
+      if (a.survivor() != null) {
+        out.add(a.survivor(), new Sample(ClusterFamilies.REGION_SURVIVOR, List.of(cluster, a.region()), 1.0));
+      }
+    }
+    if (top.writer() != null) {
+      RegionLoss.Sync sync = RegionLoss.sync(top.writer().readings(), regionOf.get(writer), applicationNames, regionOf);
+      if (sync != null) {
+        gauge(out, null, ClusterFamilies.SYNC_CROSS_REGION, sync.crossRegion() ? 1.0 : 0.0, cluster);
+        gauge(out, null, ClusterFamilies.SYNC_COMMIT_LATENCY, sync.commitLatencySeconds(), cluster);
+      }
+    }
   }
 
   /** Feeds the standby's newest sample to its replay rate and estimates its catch-up time. */

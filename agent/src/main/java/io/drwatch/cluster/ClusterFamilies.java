@@ -77,6 +77,25 @@ public final class ClusterFamilies {
   public static final MetricFamily BEST_CANDIDATE = info("drwatch_cluster_best_promotion_candidate_info",
       "1 for the standby to promote now: least loss, then fastest catch-up, then name; never a "
           + "delayed standby.", "cluster");
+  public static final MetricFamily REGION_LOSS_BYTES = gauge("drwatch_cluster_region_loss_bytes",
+      "WAL the cluster loses if this whole region (the members' region label) is lost now: 0 while "
+          + "the writer runs elsewhere, else the best surviving standby's promotion loss; +Inf when "
+          + "no standby survives.", "cluster", "region");
+  public static final MetricFamily REGION_LOSS_SECONDS = gauge("drwatch_cluster_region_loss_seconds",
+      "The same loss in time: how much of the writer's recent history the best survivor lacks; "
+          + "+Inf when no standby survives.", "cluster", "region");
+  public static final MetricFamily REGION_SURVIVORS = gauge("drwatch_cluster_region_survivors",
+      "Members that could take writes after losing this region: eligible standbys outside it, plus "
+          + "the writer when it runs elsewhere.", "cluster", "region");
+  public static final MetricFamily REGION_SURVIVOR = info("drwatch_cluster_region_survivor_info",
+      "1 for the member to write on after losing this region: the writer when it runs elsewhere, "
+          + "else the best surviving standby (least loss, then fastest catch-up).", "cluster", "region");
+  public static final MetricFamily SYNC_CROSS_REGION = gauge("drwatch_cluster_sync_replication_cross_region",
+      "1 when a standby the writer's commits wait for (sync or quorum) runs in another region than "
+          + "the writer, 0 when all run in its region.", "cluster");
+  public static final MetricFamily SYNC_COMMIT_LATENCY = gauge("drwatch_cluster_sync_commit_latency_seconds",
+      "What synchronous replication adds to each commit now: the largest flush lag among sync "
+          + "standbys (FIRST n), the n-th smallest among quorum standbys (ANY n).", "cluster");
   public static final MetricFamily WRITER_LAST_SEEN = gauge("drwatch_cluster_writer_last_seen_timestamp_seconds",
       "When the agent last read the writer's WAL position (its last successful probe of a primary).",
       "cluster");
@@ -100,6 +119,7 @@ public final class ClusterFamilies {
         FAILOVERS, LAST_FAILOVER, RPO_SECONDS, RPO_BYTES, LAYER_HEALTHY, LAYER_MANAGED, RPO_EFFECTIVE_SECONDS,
         RPO_EFFECTIVE_BYTES, RTO, RPO_OBJECTIVE_SECONDS, RPO_OBJECTIVE_BYTES, RTO_OBJECTIVE_SECONDS,
         STANDBY_CATCHUP, PROMOTION_LOSS_BYTES, PROMOTION_LOSS_SECONDS, PROMOTION_CATCHUP, BEST_CANDIDATE,
-        WRITER_LAST_SEEN, WRITER_LAST_SEEN_LSN, RPO_LOWER_BOUND, OUTAGE, LAST_OUTAGE);
+        REGION_LOSS_BYTES, REGION_LOSS_SECONDS, REGION_SURVIVORS, REGION_SURVIVOR, SYNC_CROSS_REGION,
+        SYNC_COMMIT_LATENCY, WRITER_LAST_SEEN, WRITER_LAST_SEEN_LSN, RPO_LOWER_BOUND, OUTAGE, LAST_OUTAGE);
   }
 }

@@ -62,6 +62,8 @@ class AlertRulesTest {
       Map.entry("DrwatchClusterFailoverHappened", "$labels.cluster"),
       Map.entry("DrwatchClusterRpoOverObjective", "$labels.cluster"),
       Map.entry("DrwatchClusterRtoOverObjective", "$labels.cluster"),
+      Map.entry("DrwatchClusterRegionLossOverObjective", "$labels.cluster"),
+      Map.entry("DrwatchClusterRegionNoSurvivor", "$labels.cluster"),
       Map.entry("CockroachDecommissionStalled", "$labels.node_id"),
       Map.entry("DrwatchEndpointWriterReadOnly", "$labels.endpoint"),
       Map.entry("DrwatchEndpointWriterNotPrimary", "$labels.endpoint"),

@@ -1,0 +1,68 @@
+package io.drwatch.cluster;
+
+import static io.drwatch.cluster.Fixture.primaryWith;
+import static io.drwatch.cluster.Fixture.standbyRow;
+import static io.drwatch.cluster.Fixture.syncConfig;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RegionLossTest {
+
+  private static Promotion.Answer answer(String target, double bytes, Double seconds, boolean eligible) {
+    return new Promotion.Answer(target, bytes, seconds, 1.0, eligible);
+  }
+
+  private static final Map<String, String> REGIONS = Map.of("pg-a", "eu", "pg-b", "eu", "pg-c", "us", "pg-d", "ap");
+
+  @Test
+  void losingTheWritersRegionCostsTheBestSurvivorsLossElsewhereNothing() {
+    List<Promotion.Answer> answers = List.of(answer("pg-b", 100, 0.1, true), answer("pg-c", 5_000, 2.0, true),
+        answer("pg-d", 90_000, 9.0, true));
+    List<RegionLoss.Answer> out = RegionLoss.answers(REGIONS, "pg-a", answers);
+    assertEquals(List.of(
+        new RegionLoss.Answer("ap", 0, 0.0, "pg-a", 3),
+        // pg-b lags least but shares the writer's region: the best survivor is pg-c
+        new RegionLoss.Answer("eu", 5_000, 2.0, "pg-c", 2),
+        new RegionLoss.Answer("us", 0, 0.0, "pg-a", 3)), out);
+  }
+
+  @Test
+  void noEligibleStandbyOutsideTheRegionIsInfiniteLossAndNoSurvivor() {
+    List<Promotion.Answer> answers = List.of(answer("pg-b", 100, 0.1, true), answer("pg-c", 50, 0.1, false));
+    RegionLoss.Answer eu = RegionLoss.answers(Map.of("pg-a", "eu", "pg-b", "eu", "pg-c", "us"), "pg-a", answers)
+        .stream().filter(a -> a.region().equals("eu")).findFirst().orElseThrow();
+    assertEquals(Double.POSITIVE_INFINITY, eu.lossBytes());
+    assertNull(eu.survivor(), "a delayed standby is no survivor");
+    assertEquals(0, eu.survivors());
+  }
+
+  @Test
+  void aWriterWithoutRegionIsLostWithAnyRegionAndAnUnlabelledStandbyNeverSurvives() {
+    List<Promotion.Answer> answers = List.of(answer("pg-b", 100, 0.1, true), answer("pg-x", 0, 0.0, true));
+    List<RegionLoss.Answer> out = RegionLoss.answers(Map.of("pg-b", "eu", "pg-c", "us"), "pg-a", answers);
+    assertEquals(new RegionLoss.Answer("eu", Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, null, 0), out.get(0));
+    assertEquals(new RegionLoss.Answer("us", 100, 0.1, "pg-b", 1), out.get(1));
+  }
+
+  @Test
+  void syncReplicationAcrossRegionsAndTheCommitLatencyItAdds() {
+    Map<String, String> apps = Map.of("pg-b", "pg-b", "pg-c", "pg-c");
+    Readings first = primaryWith(syncConfig("first", "on", 1), List.of(
+        standbyRow("pg-b", "streaming", "async", 10, 0.001), standbyRow("pg-c", "streaming", "sync", 0, 0.045)));
+    assertEquals(new RegionLoss.Sync(true, 0.045), RegionLoss.sync(first, "eu", apps, REGIONS));
+    Readings local = primaryWith(syncConfig("first", "on", 1), List.of(
+        standbyRow("pg-b", "streaming", "sync", 0, 0.002), standbyRow("pg-c", "streaming", "potential", 0, 0.045)));
+    assertEquals(new RegionLoss.Sync(false, 0.002), RegionLoss.sync(local, "eu", apps, REGIONS));
+    // ANY 1 of two quorum standbys: a commit waits for the faster one.
+    Readings quorum = primaryWith(syncConfig("any", "on", 1), List.of(
+        standbyRow("pg-b", "streaming", "quorum", 0, 0.002), standbyRow("pg-c", "streaming", "quorum", 0, 0.045)));
+    assertEquals(new RegionLoss.Sync(true, 0.002), RegionLoss.sync(quorum, "eu", apps, REGIONS));
+    Readings async = primaryWith(List.of(), List.of(standbyRow("pg-c", "streaming", "async", 0, 0.045)));
+    assertNull(RegionLoss.sync(async, "eu", apps, REGIONS), "nothing waits: no answer");
+    assertNull(RegionLoss.sync(first, "eu", Map.of(), REGIONS), "a sync standby that matches no target");
+  }
+}
