@@ -212,6 +212,12 @@ class StatusPageIT {
     assertTrue(promote.contains(best) && promote.matches("(?s).*loses \\d.*catch-up.*"), promote);
     assertTrue(row(best).contains("best candidate"), row(best));
     shot("healthy.png");
+    measure();
+    browser.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features",
+        List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
+    assertEquals("rgb(18, 20, 23)", js("return getComputedStyle(document.body).backgroundColor;"), "dark mode follows the system");
+    shot("dark.png");
+    browser.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
 
     // phone: nothing wider than the screen, the members as cards
     browser.manage().window().setSize(new Dimension(390, 844));
@@ -219,7 +225,9 @@ class StatusPageIT {
     long overflow = (Long) js("return document.documentElement.scrollWidth - window.innerWidth;");
     assertTrue(overflow <= 0, "page wider than a phone screen by " + overflow + " px");
     assertEquals("block", js("return getComputedStyle(document.querySelector('table.cards tr')).display;"));
-    shot("phone.png");
+    assertEquals(0L, js("return Array.from(document.querySelectorAll('table.cards td')).filter(td => td.children.length !== 1"
+        + " || td.childNodes.length !== 1).length;"), "every card cell is label + one value");
+    fullPageShot("phone.png");
     browser.manage().window().setSize(new Dimension(1280, 1400));
 
     // print: controls go, the data stays; and a PDF an incident document can take
@@ -345,6 +353,26 @@ class StatusPageIT {
     browser.manage().logs().get(LogType.BROWSER); // the failed fetch was logged, on purpose
   }
 
+  /** What the page and its JSON weigh and cost to serve (printed for docs/status-page.md). */
+  private void measure() throws Exception {
+    long[] page = new long[20];
+    long[] api = new long[20];
+    int pageBytes = 0;
+    int apiBytes = 0;
+    for (int i = 0; i < page.length; i++) {
+      long t0 = System.nanoTime();
+      pageBytes = get("/", auth).body().getBytes(StandardCharsets.UTF_8).length;
+      long t1 = System.nanoTime();
+      apiBytes = get("/api/clusters", auth).body().getBytes(StandardCharsets.UTF_8).length;
+      page[i] = t1 - t0;
+      api[i] = System.nanoTime() - t1;
+    }
+    java.util.Arrays.sort(page);
+    java.util.Arrays.sort(api);
+    System.out.printf("status page: / %d bytes (p50 %.1f ms), /api/clusters %d bytes (p50 %.1f ms), 3 members%n",
+        pageBytes, page[page.length / 2] / 1e6, apiBytes, api[api.length / 2] / 1e6);
+  }
+
   private String row(String member) {
     for (WebElement tr : browser.findElements(By.cssSelector("#cluster-sandbox table.cards tbody tr"))) {
       String t = tr.getText();
@@ -375,6 +403,15 @@ class StatusPageIT {
 
   private Object js(String script) {
     return ((JavascriptExecutor) browser).executeScript(script);
+  }
+
+  /** The whole page, not only the viewport (a phone scrolls). */
+  private void fullPageShot(String name) throws Exception {
+    Number width = (Number) js("return document.documentElement.scrollWidth;");
+    Number height = (Number) js("return document.documentElement.scrollHeight;");
+    Map<String, Object> png = browser.executeCdpCommand("Page.captureScreenshot", Map.of("captureBeyondViewport", true,
+        "clip", Map.of("x", 0, "y", 0, "width", width, "height", height, "scale", 1)));
+    Files.write(SHOTS.resolve(name), Base64.getDecoder().decode((String) png.get("data")));
   }
 
   private void shot(String name) throws Exception {
