@@ -117,7 +117,7 @@ final class EndpointsSection {
       return null;
     }
     return new EndpointSettings(name, url, cluster, expect, via, user, password, interval, timeout, connect,
-        resolver, maxDelay, writeProbe, origin(o));
+        resolver, maxDelay, writeProbe, r.origin(o.origin()));
   }
 
   private String writeProbe(Config t, ConfigObject o, String path, EndpointSettings.Expect expect) {
@@ -188,11 +188,6 @@ final class EndpointsSection {
     }
     return Enum.valueOf(type, v.toUpperCase(Locale.ROOT));
   }
-
-  private static String origin(ConfigObject o) {
-    return o.origin() == null ? "" : o.origin().description();
-  }
-
 
   /** The host of a single-host URL, or null when it has none or is no URI. */
   static String host(String url) {

@@ -43,6 +43,7 @@ class EndpointsConfigTest {
     assertNull(e.resolver());
     assertNull(e.writeProbe(), "the write probe is opt-in");
     assertFalse(e.toString().contains("s3cret"));
+    assertEquals("test.conf:4", e.origin(), "file:line, as every config problem names it");
   }
 
   @Test

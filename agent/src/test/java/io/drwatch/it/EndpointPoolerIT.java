@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * Endpoints through a real pooler: Debian's PgBouncer in transaction pooling mode, one database
  * leading to the primary (writer, with the write probe) and one to the standby (reader). The probe
  * must work there (no startup options, nothing prepared on the server) and leave nothing behind on
- * the pooled server sessions it shares with applications.
+ * the pooled server sessions it shares with applications; the reader's standby, paused while the
+ * primary commits, reads beyond its max-replay-delay (the DrwatchEndpointReaderLagging condition).
  */
 class EndpointPoolerIT {
 
@@ -51,7 +52,7 @@ class EndpointPoolerIT {
                       { name = "pool-writer", url = "jdbc:postgresql://127.0.0.1:%d/postgres", cluster = "main",
                         expect = writer, user = "drwatch", no-password = true, write-probe = true }
                       { name = "pool-reader", url = "jdbc:postgresql://127.0.0.1:%d/replica", cluster = "main",
-                        expect = reader, max-replay-delay = 30s, user = "drwatch", no-password = true }
+                        expect = reader, max-replay-delay = 3s, user = "drwatch", no-password = true }
                     ]
                   }
                   """.formatted(pg.primary().jdbcUrl(), pg.standby("standby").jdbcUrl(), bouncer.port(), bouncer.port()),
@@ -86,6 +87,22 @@ class EndpointPoolerIT {
             }
           }
         }
+        // The reader's standby falls behind: replay paused while the primary commits.
+        pg.standby("standby").sql("SELECT pg_wal_replay_pause()");
+        long until = System.nanoTime() + Duration.ofSeconds(8).toNanos();
+        String lagging = null;
+        while (System.nanoTime() < until && lagging == null) {
+          pg.primary().sql("INSERT INTO drwatch.endpoint_probe VALUES ('app-" + System.nanoTime() + "', now())");
+          String e = Exposition.text(agent.snapshots().collect());
+          if (Series.value(e, "drwatch_endpoint_standby_replay_delay_seconds", "endpoint", "pool-reader").orElse(0.0) > 3) {
+            lagging = e;
+          }
+          Watch.sleep(250);
+        }
+        assertTrue(lagging != null, "the reader's standby never read more than max-replay-delay behind");
+        assertEquals(0.0, value(lagging, "drwatch_endpoint_reaches_primary", "endpoint", "pool-reader"));
+        pg.standby("standby").sql("SELECT pg_wal_replay_resume()");
+
         String sessions = pg.primary().sql("SELECT count(*) FROM pg_stat_activity WHERE usename = 'drwatch' "
             + "AND application_name = 'drwatch-endpoint'");
         assertTrue(Integer.parseInt(sessions) <= 2, "at most the pool's 2 server sessions: " + sessions);
