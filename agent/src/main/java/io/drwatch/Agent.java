@@ -11,6 +11,9 @@ import io.drwatch.endpoint.Endpoints;
 import io.drwatch.http.CacheSnapshots;
 import io.drwatch.http.HttpVerticle;
 import io.drwatch.http.RoutingHandler;
+import io.drwatch.patroni.PatroniDerivation;
+import io.drwatch.patroni.PatroniSampler;
+import io.drwatch.sample.ProbeListener;
 import io.drwatch.sample.Derivation;
 import io.drwatch.sample.SampleCache;
 import io.drwatch.sample.Schedule;
@@ -58,6 +61,9 @@ public final class Agent implements AutoCloseable {
   private final ClusterDerivation clusters;
   private final ClusterViews clusterViews;
   private final Endpoints endpoints;
+  /** Every probe's outcome goes to the cluster view, then to the Patroni cross-checks. */
+  private final ProbeListener probes;
+  private final PatroniSampler patroni;
   private final CollectorRegistry registry;
   private final Clock clock;
   private volatile AgentConfig config;
@@ -66,7 +72,7 @@ public final class Agent implements AutoCloseable {
 
   private Agent(Vertx vertx, SampleCache cache, List<TargetSampler> samplers, Scheduler scheduler,
       HttpVerticle http, CacheSnapshots snapshots, ClusterDerivation clusters, ClusterViews clusterViews,
-      Endpoints endpoints,
+      Endpoints endpoints, ProbeListener probes, PatroniSampler patroni,
       CollectorRegistry registry, Clock clock, AgentConfig config) {
     this.vertx = vertx;
     this.cache = cache;
@@ -77,6 +83,8 @@ public final class Agent implements AutoCloseable {
     this.clusters = clusters;
     this.clusterViews = clusterViews;
     this.endpoints = endpoints;
+    this.probes = probes;
+    this.patroni = patroni;
     this.registry = registry;
     this.clock = clock;
     this.config = config;
@@ -94,11 +102,14 @@ public final class Agent implements AutoCloseable {
     ClusterDerivation clusters = new ClusterDerivation(config);
     ClusterViews clusterViews = new ClusterViews(cache);
     Endpoints endpoints = new Endpoints(config.endpoints(), config.targets(), clusters, clusterViews, cache, clock);
-    List<TargetSampler> samplers = samplers(config, registry, cache, clock, clusters);
+    PatroniDerivation patroniChecks = patroniChecks(config, clusters);
+    ProbeListener probes = ProbeListener.both(clusters, patroniChecks);
+    List<TargetSampler> samplers = samplers(config, registry, cache, clock, probes);
     Vertx vertx = Vertx.vertx();
     Scheduler scheduler = new Scheduler(vertx, samplers);
+    PatroniSampler patroni = new PatroniSampler(vertx, config.patroni(), patroniChecks, cache::touch, clock);
     // One rebuild per second at most, whatever the number of targets and scrapers.
-    CacheSnapshots snapshots = new CacheSnapshots(cache, clock, derivations(clusters, endpoints))
+    CacheSnapshots snapshots = new CacheSnapshots(cache, clock, derivations(clusters, endpoints, patroniChecks))
         .coalescing(Duration.ofSeconds(1));
     HttpVerticle http = new HttpVerticle(config.http(), cache, snapshots,
         () -> scheduler.firstRound().isComplete(),
@@ -114,18 +125,27 @@ public final class Agent implements AutoCloseable {
     }
     scheduler.start();
     endpoints.start(vertx);
+    patroni.start();
     LOG.info("listening on {}://{}:{}/metrics{}, watching {} target(s)", config.http().tls() == null ? "http" : "https",
         config.http().host(), http.actualPort(), config.http().basicAuth() == null ? "" : " (basic auth)", samplers.size());
     return new Agent(vertx, cache, samplers, scheduler, http, snapshots, clusters, clusterViews, endpoints,
-        registry, clock, config);
+        probes, patroni, registry, clock, config);
   }
 
-  /** The cluster series, then the endpoints' (which ask the cluster views). */
-  private static Derivation derivations(ClusterDerivation clusters, Endpoints endpoints) {
+  /** The cluster series, then the endpoints' and Patroni's (which ask the cluster views). */
+  private static Derivation derivations(ClusterDerivation clusters, Endpoints endpoints, PatroniDerivation patroni) {
     return (view, now, out) -> {
       clusters.derive(view, now, out);
       endpoints.derive(view, now, out);
+      patroni.derive(view, now, out);
     };
+  }
+
+  /** Patroni's intent beside the cluster view; the cluster's RTO estimate reads whether failover is automatic. */
+  private static PatroniDerivation patroniChecks(AgentConfig config, ClusterDerivation clusters) {
+    PatroniDerivation p = new PatroniDerivation(config.patroni());
+    clusters.automaticFailover(p::automaticFailover);
+    return p;
   }
 
   /** What a reload did; {@code problems} is non-empty when the new config was rejected. */
@@ -165,6 +185,9 @@ public final class Agent implements AutoCloseable {
     if (!endpointsFingerprint(next).equals(endpointsFingerprint(config))) {
       LOG.warn("reload: drwatch.endpoints changed: restart drwatch to apply it");
     }
+    if (!next.patroni().toString().equals(config.patroni().toString())) {
+      LOG.warn("reload: drwatch.patroni changed: restart drwatch to apply it");
+    }
     CollectorRegistry withCustom = next.registry(builtIn);
     Map<String, Fingerprint> wanted = fingerprints(next);
     List<String> removed = new ArrayList<>();
@@ -190,7 +213,7 @@ public final class Agent implements AutoCloseable {
         added.add(t.name());
       }
       TargetSampler s = new TargetSampler(t, next.defaults(), Schedule.forTarget(t, next.defaults(), withCustom),
-          cache, clock, clusters);
+          cache, clock, probes);
       samplers.add(s);
       running.put(t.name(), wanted.get(t.name()));
       scheduler.add(s);
@@ -247,7 +270,10 @@ public final class Agent implements AutoCloseable {
     ClusterDerivation clusters = new ClusterDerivation(config);
     Endpoints endpoints = new Endpoints(config.endpoints(), config.targets(), clusters, new ClusterViews(cache),
         cache, clock);
-    List<TargetSampler> samplers = samplers(config, registry, cache, clock, clusters);
+    PatroniDerivation patroniChecks = patroniChecks(config, clusters);
+    List<TargetSampler> samplers = samplers(config, registry, cache, clock,
+        ProbeListener.both(clusters, patroniChecks));
+    new PatroniSampler(null, config.patroni(), patroniChecks, cache::touch, clock).pollOnce();
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(16, samplers.size())));
     try {
       List<Future<?>> runs = new ArrayList<>();
@@ -272,16 +298,16 @@ public final class Agent implements AutoCloseable {
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ExpositionFormats.init().getPrometheusTextFormatWriter()
-        .write(out, new CacheSnapshots(cache, clock, derivations(clusters, endpoints)).collect());
+        .write(out, new CacheSnapshots(cache, clock, derivations(clusters, endpoints, patroniChecks)).collect());
     return out.toString(StandardCharsets.UTF_8);
   }
 
   private static List<TargetSampler> samplers(AgentConfig config, CollectorRegistry registry,
-      SampleCache cache, Clock clock, ClusterDerivation clusters) {
+      SampleCache cache, Clock clock, ProbeListener probes) {
     List<TargetSampler> out = new ArrayList<>();
     for (TargetSettings t : config.targets()) {
       out.add(new TargetSampler(t, config.defaults(), Schedule.forTarget(t, config.defaults(), registry),
-          cache, clock, clusters));
+          cache, clock, probes));
     }
     return out;
   }
@@ -345,6 +371,7 @@ public final class Agent implements AutoCloseable {
     }
     scheduler.close();
     endpoints.close();
+    patroni.close();
     samplers.forEach(TargetSampler::close);
     try {
       vertx.close().await(5, TimeUnit.SECONDS);

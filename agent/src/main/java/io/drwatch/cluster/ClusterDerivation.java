@@ -44,6 +44,8 @@ public final class ClusterDerivation implements Derivation, ProbeListener {
   private final OutageTracker outages = new OutageTracker();
   private final ReplayRates rates = new ReplayRates();
   private final WriterPositions writers = new WriterPositions();
+  /** Whether an HA manager would fail over by itself (false: the RTO is +Inf); null when unknown. */
+  private volatile java.util.function.Function<String, Boolean> automaticFailover = c -> null;
 
   public ClusterDerivation(AgentConfig config) {
     this.clusters = Map.copyOf(config.clusters());
@@ -170,7 +172,18 @@ public final class ClusterDerivation implements Derivation, ProbeListener {
     Duration overhead = clusters.getOrDefault(cluster, ClusterSettings.unconfigured(cluster)).promotionOverhead();
     // Recovery promotes the best candidate, so its catch-up is the one that counts.
     List<Double> rtoInputs = best == null ? catchups : java.util.Collections.singletonList(best.catchupSeconds());
-    gauge(out, null, ClusterFamilies.RTO, Rto.estimate(rtoInputs, overhead), cluster);
+    boolean manual = Boolean.FALSE.equals(automaticFailover.apply(cluster));
+    gauge(out, null, ClusterFamilies.RTO,
+        manual ? Double.valueOf(Double.POSITIVE_INFINITY) : Rto.estimate(rtoInputs, overhead), cluster);
+  }
+
+  /**
+   * Where the RTO estimate learns whether failover is automatic: a Patroni cluster in maintenance
+   * mode, or without a replica it may promote, answers false, recovery waits for a person, and the
+   * estimate is +Inf.
+   */
+  public void automaticFailover(java.util.function.Function<String, Boolean> hook) {
+    this.automaticFailover = hook;
   }
 
   /**

@@ -29,7 +29,7 @@ public final class ConfigLoader {
 
   /** The sections under {@code drwatch}; any other key is an error. */
   static final Set<String> SECTIONS = Set.of("http", "defaults", "clusters", "targets",
-      "custom-collectors", "logging", "endpoints");
+      "custom-collectors", "logging", "endpoints", "patroni");
 
   private final Set<String> givenNames;
   private final CollectorRegistry givenRegistry;
@@ -115,10 +115,12 @@ public final class ConfigLoader {
           targets);
     }
     List<EndpointSettings> endpoints = new EndpointsSection(r).read(c, defaults, targets);
+    Map<String, PatroniSettings> patroni = new PatroniSection(r).read(c, defaults,
+        targets.stream().map(TargetSettings::cluster).collect(java.util.stream.Collectors.toSet()));
     if (!r.problems().isEmpty()) {
       throw new ConfigException(r.problems());
     }
-    return new AgentConfig(http, defaults, clusters, targets, source, custom, logging, endpoints);
+    return new AgentConfig(http, defaults, clusters, targets, source, custom, logging, endpoints, patroni);
   }
 
   /**

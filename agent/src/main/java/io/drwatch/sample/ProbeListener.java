@@ -18,4 +18,12 @@ public interface ProbeListener {
    * @param at when the probe started
    */
   void probed(TargetSettings target, ServerInfo server, Instant at);
+
+  /** Tells {@code first}, then {@code next}. */
+  static ProbeListener both(ProbeListener first, ProbeListener next) {
+    return (target, server, at) -> {
+      first.probed(target, server, at);
+      next.probed(target, server, at);
+    };
+  }
 }

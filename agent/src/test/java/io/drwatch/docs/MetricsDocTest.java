@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.drwatch.cluster.ClusterFamilies;
 import io.drwatch.endpoint.EndpointFamilies;
+import io.drwatch.patroni.PatroniFamilies;
 import io.drwatch.collect.Collector;
 import io.drwatch.collect.CollectorRegistry;
 import io.drwatch.collect.MetricFamily;
@@ -38,6 +39,7 @@ class MetricsDocTest {
   static final String AGENT_SECTION = "agent";
   static final String CLUSTER_SECTION = "cluster";
   static final String ENDPOINT_SECTION = "endpoints";
+  static final String PATRONI_SECTION = "patroni";
   static final List<String> HEADER =
       List.of("metric", "type", "labels", "source", "versions", "meaning");
 
@@ -78,6 +80,9 @@ class MetricsDocTest {
     }
     for (MetricFamily f : EndpointFamilies.all()) {
       declaredList.add(new Declared(f, ENDPOINT_SECTION));
+    }
+    for (MetricFamily f : PatroniFamilies.all()) {
+      declaredList.add(new Declared(f, PATRONI_SECTION));
     }
     for (CollectorRegistry.Entry e : CollectorRegistry.builtIn().entries()) {
       Collector c = e.collector();
@@ -416,6 +421,9 @@ class MetricsDocTest {
     }
     if (d.section().equals(ENDPOINT_SECTION)) {
       return "EndpointFamilies";
+    }
+    if (d.section().equals(PATRONI_SECTION)) {
+      return "PatroniFamilies";
     }
     return d.section().equals(AGENT_SECTION) ? "CoreFamilies" : "collector '" + d.section() + "'";
   }

@@ -46,7 +46,8 @@ class AlertRulesTest {
       "pgbackrest.rules.yml", "Pgbackrest",
       "cockroachdb.rules.yml", "Cockroach",
       "query-health.rules.yml", "Postgres",
-      "endpoints.rules.yml", "DrwatchEndpoint");
+      "endpoints.rules.yml", "DrwatchEndpoint",
+      "patroni.rules.yml", "DrwatchPatroni");
 
   /** Alerts without `for`, and why that does not flap. */
   static final Map<String, String> NO_FOR = Map.of("DrwatchClusterFailoverHappened",
@@ -70,7 +71,16 @@ class AlertRulesTest {
       Map.entry("DrwatchEndpointDown", "$labels.endpoint"),
       Map.entry("DrwatchEndpointReaderOnPrimary", "$labels.endpoint"),
       Map.entry("DrwatchEndpointReaderLagging", "$labels.endpoint"),
-      Map.entry("DrwatchEndpointAddressNotMember", "$labels.endpoint"));
+      Map.entry("DrwatchEndpointAddressNotMember", "$labels.endpoint"),
+      Map.entry("DrwatchPatroniLeaderMismatch", "$labels.cluster"),
+      Map.entry("DrwatchPatroniSyncStandbyMismatch", "$labels.cluster"),
+      Map.entry("DrwatchPatroniSeveralLeaders", "$labels.cluster"),
+      Map.entry("DrwatchPatroniNoLeader", "$labels.cluster"),
+      Map.entry("DrwatchPatroniMemberNotRunning", "$labels.member"),
+      Map.entry("DrwatchPatroniPausedTooLong", "$labels.cluster"),
+      Map.entry("DrwatchPatroniDcsUnreachable", "$labels.cluster"),
+      Map.entry("DrwatchPatroniApiDown", "$labels.cluster"),
+      Map.entry("DrwatchPatroniNoFailoverCandidate", "$labels.cluster"));
 
   /** Alerts whose $value says nothing (absent() is always 1). */
   static final Set<String> VALUE_MEANINGLESS = Set.of("DrwatchAgentAbsent");

@@ -47,7 +47,7 @@ final class DrwatchDashboards {
   static final double FREEZE_BEHIND = 2; // PostgresFreezingBehind: 2 × autovacuum_freeze_max_age
 
   static List<DashboardBuilder> all() {
-    return List.of(overview(), replication(), archiving(), agent(), queryPerformance(), cockroach());
+    return List.of(overview(), replication(), archiving(), agent(), queryPerformance(), cockroach(), patroni());
   }
 
   // ---- DR overview ----------------------------------------------------------------------
@@ -608,6 +608,72 @@ final class DrwatchDashboards {
   // ---- output -----------------------------------------------------------------------------
 
   /** Every generated file, by path relative to dashboards/. */
+  // ---- Patroni ---------------------------------------------------------------------------
+
+  static final String PC = "{cluster=~\"$cluster\"}";
+
+  static DashboardBuilder patroni() {
+    DashboardBuilder d = new DashboardBuilder("drwatch-patroni", "drwatch / Patroni",
+        "Patroni-managed clusters: what Patroni intends (leader, sync standby, pause, DCS) beside "
+            + "what the databases say, and each leader change measured three ways.").clusterOnly();
+    d.row("Patroni $cluster: intent vs databases").repeat("cluster");
+    d.stat("Leaders", "Members acting as leader: holding the leader key or reporting a primary "
+            + "(DrwatchPatroniNoLeader at 0, DrwatchPatroniSeveralLeaders above 1).")
+        .q("max(drwatch_patroni_leaders" + PC + ")", "leaders")
+        .unit("none").thresholds("red", 1, "green", 2, "red").size(3, 5);
+    d.stat("Leader is the primary", "Whether Patroni's leader is the member the databases call "
+            + "primary (DrwatchPatroniLeaderMismatch).")
+        .q("max(drwatch_patroni_leader_mismatch" + PC + ")", "mismatch")
+        .map(0, "agree", "green").map(1, "MISMATCH", "red")
+        .unit("none").thresholds("green", 1, "red").size(4, 5);
+    d.stat("Sync standby agrees", "With synchronous_mode: whether Patroni's designated sync "
+            + "standby is the one pg_stat_replication reports sync (DrwatchPatroniSyncStandbyMismatch).")
+        .q("max(drwatch_patroni_sync_mismatch" + PC + ")", "mismatch")
+        .map(0, "agree", "green").map(1, "MISMATCH", "orange")
+        .unit("none").thresholds("green", 1, "orange").size(4, 5);
+    d.stat("Automatic failover", "Whether Patroni would fail over by itself now: not paused, DCS "
+            + "readable, an eligible replica running (DrwatchPatroniNoFailoverCandidate). While off, "
+            + "the RTO estimate is +Inf.")
+        .q("max(drwatch_patroni_automatic_failover" + PC + ")", "automatic")
+        .map(0, "OFF", "red").map(1, "on", "green")
+        .unit("none").thresholds("red", 1, "green").size(4, 5);
+    d.stat("Paused for", "Time in maintenance mode as the agent saw it, against max-pause "
+            + "(DrwatchPatroniPausedTooLong).")
+        .q("max(time() - drwatch_patroni_paused_since_timestamp_seconds" + PC + ") or max(drwatch_patroni_paused" + PC + ") * 0", "paused")
+        .unit("s").size(3, 5);
+    d.stat("DCS reachable", "Whether members can read the DCS (DrwatchPatroniDcsUnreachable), and "
+            + "whether failsafe mode is configured and active.")
+        .q("max(drwatch_patroni_dcs_up" + PC + ")", "DCS up")
+        .q("max(drwatch_patroni_failsafe_mode" + PC + ")", "failsafe configured")
+        .q("max(drwatch_patroni_member_failsafe_active" + PC + ")", "failsafe active")
+        .unit("none").size(6, 5);
+    d.table("Members", "Each member as the DCS lists it: role and state, timeline, lag, pending "
+            + "restart, nofailover tag, whether its REST API answers and which target it is.")
+        .q("max by (member, role, state) (drwatch_patroni_member_state_info" + PC + ")")
+        .q("max by (member) (drwatch_patroni_member_timeline_id" + PC + ")")
+        .q("max by (member) (drwatch_patroni_member_lag_bytes" + PC + ")")
+        .q("max by (member) (drwatch_patroni_member_api_up" + PC + ")")
+        .q("max by (member) (drwatch_patroni_member_nofailover" + PC + ")")
+        .q("max by (member) (drwatch_patroni_member_pending_restart" + PC + ")")
+        .q("max by (member, matched_target) (drwatch_patroni_member_info" + PC + ")")
+        .hide("Value #A").hide("Value #G").unit("none").size(24, 7);
+    d.row("Patroni $cluster: failovers and RTO as measured").repeat("cluster");
+    d.stat("Promotions (Patroni history)", "Promotions in Patroni's /history within the dashboard's "
+            + "time range; read from the DCS, so an agent restart does not reset them.")
+        .q("max(increase(drwatch_patroni_failovers_total" + PC + "[$__range]))", "promotions")
+        .unit("none").thresholds("green", 1, "orange").size(4, 6);
+    d.stat("Last leader change", "The last leader change, measured three ways: the databases' "
+            + "probes, Patroni's REST API polls, and Patroni's recorded promotion time.")
+        .q("max by (measured_by) (drwatch_patroni_last_leader_change_seconds" + PC + ")", "{{measured_by}}")
+        .unit("s").size(10, 6);
+    d.timeseries("Failover time by source", "Each leader change as drwatch's probes and Patroni "
+            + "measured it, against the cluster's RTO objective.")
+        .q("max by (measured_by) (drwatch_patroni_last_leader_change_seconds" + PC + ")", "{{measured_by}}")
+        .q("max(drwatch_cluster_rto_objective_seconds" + PC + ")", "RTO objective")
+        .unit("s").min(0).size(10, 6);
+    return d;
+  }
+
   static Map<String, String> render() {
     Set<String> pendingVocabulary = new TreeSet<>(Monitoring.pendingFamilies());
     Map<String, String> out = new LinkedHashMap<>();

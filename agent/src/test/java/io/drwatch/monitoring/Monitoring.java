@@ -278,6 +278,7 @@ final class Monitoring {
     List<MetricFamily> families = new ArrayList<>(CoreFamilies.all());
     families.addAll(io.drwatch.cluster.ClusterFamilies.all());
     families.addAll(io.drwatch.endpoint.EndpointFamilies.all());
+    families.addAll(io.drwatch.patroni.PatroniFamilies.all());
     CollectorRegistry.builtIn().entries().forEach(e -> families.addAll(e.collector().families()));
     return families;
   }
