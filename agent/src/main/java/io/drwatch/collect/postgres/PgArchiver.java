@@ -91,8 +91,9 @@ public final class PgArchiver implements PostgresCollector {
       if (!Db.isPermissionDenied(e)) {
         throw e;
       }
-      db.warn("pg_ls_archive_statusdir() is not allowed for this role (grant pg_monitor): "
-          + "no .ready backlog or unarchived bytes");
+      db.warn("pg_ls_archive_statusdir() is not allowed for this role ("
+          + (server.isManaged() ? server.managed().label() + " revokes it; its archiving is the service's"
+              : "grant pg_monitor") + "): no .ready backlog or unarchived bytes");
     }
     return map(db.queryOne(STATS_ONLY_SQL).orElseThrow(), Optional.empty());
   }
