@@ -34,6 +34,7 @@ import java.util.TreeMap;
 public final class ClusterDerivation implements Derivation, ProbeListener {
 
   static final String STANDBY_COLLECTOR = PgStandby.NAME;
+  static final String BACKUP_COLLECTOR = "pgbackrest";
   static final MetricFamily REPLAY_BACKLOG = PgStandby.REPLAY_LAG;
   static final MetricFamily RECEIVE_LSN = PgStandby.RECEIVE_LSN;
   static final MetricFamily APPLY_DELAY = PgSettings.APPLY_DELAY;
@@ -156,7 +157,7 @@ public final class ClusterDerivation implements Derivation, ProbeListener {
       gauge(out, null, ClusterFamilies.LAYER_MANAGED, 1.0, cluster, Layer.ARCHIVE,
           ManagedLayers.service(top.writer()).label());
     }
-    addIfPresent(layers, BackupLayer.estimate(members.stream().map(Member::readings).toList(), now));
+    addIfPresent(layers, backupLayer(members, now));
     for (Layer l : layers) {
       gauge(out, null, ClusterFamilies.LAYER_HEALTHY, l.healthy() ? 1.0 : 0.0, cluster, l.name());
       gauge(out, null, ClusterFamilies.RPO_SECONDS, l.seconds(), cluster, l.name());
@@ -283,6 +284,22 @@ public final class ClusterDerivation implements Derivation, ProbeListener {
         gauge(out, null, ClusterFamilies.SYNC_COMMIT_LATENCY, sync.commitLatencySeconds(), cluster);
       }
     }
+  }
+
+  /** The backup layer from every member's pgbackrest samples, bound to this cluster's system identifiers. */
+  private static Layer backupLayer(List<Member> members, double now) {
+    Set<String> systemIds = new java.util.TreeSet<>();
+    int failed = 0;
+    for (Member m : members) {
+      if (m.server() != null && m.server().systemIdentifier() != null) {
+        systemIds.add(m.server().systemIdentifier());
+      }
+      CollectorResult r = m.results().get(BACKUP_COLLECTOR);
+      if (r != null && !r.success()) {
+        failed++;
+      }
+    }
+    return BackupLayer.estimate(members.stream().map(Member::readings).toList(), systemIds, failed, now);
   }
 
   /** Feeds the standby's newest sample to its replay rate and estimates its catch-up time. */

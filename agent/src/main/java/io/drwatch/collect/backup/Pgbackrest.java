@@ -53,10 +53,10 @@ public final class Pgbackrest implements Collector {
           + "99 other (see the repo status).", "stanza");
   public static final MetricFamily STANZA_MESSAGE = info("pgbackrest_stanza_status_message_info",
       "pgBackRest's status message for the stanza.", "stanza", "message");
-  static final MetricFamily STANZA_INFO = info("pgbackrest_stanza_info",
+  public static final MetricFamily STANZA_INFO = info("pgbackrest_stanza_info",
       "Cipher of the stanza and its current PostgreSQL cluster (db history entry with the highest id).",
       "stanza", "cipher", "pg_version", "system_identifier");
-  static final MetricFamily STANZA_MATCHES_TARGET = gauge("pgbackrest_stanza_matches_target",
+  public static final MetricFamily STANZA_MATCHES_TARGET = gauge("pgbackrest_stanza_matches_target",
       "1 when the stanza's current system identifier is the target's, 0 when it is another cluster's.",
       "stanza");
   static final MetricFamily BACKUP_LOCK_HELD = gauge("pgbackrest_stanza_backup_lock_held",
