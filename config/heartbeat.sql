@@ -3,7 +3,7 @@
 -- Run once as a superuser or the database owner on the primary, in the database the targets'
 -- URLs name; table and grants replicate to the standbys.
 --
--- This is the only write drwatch ever makes: on the primary it upserts its own row (agent = the
+-- One of drwatch's two opt-in writes (the other: config/endpoint-probe.sql): on the primary it upserts its own row (agent = the
 -- heartbeat's `agent` option, default the agent's host name) with the agent's clock, in a
 -- transaction with SET LOCAL synchronous_commit = local, on its own session
 -- (application_name = drwatch-heartbeat); on standbys it only reads its own row back. One row per

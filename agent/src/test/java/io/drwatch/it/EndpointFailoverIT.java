@@ -58,10 +58,8 @@ class EndpointFailoverIT {
   void failoverPhasesMatchWhatWasInjected() throws Exception {
     try (PgSandbox pg = PgSandbox.builder().version(Clusters.defaultMajor())
             .standby("standby", PgSandbox.Sync.ASYNC).start()) {
-      pg.primary().sql("CREATE SCHEMA drwatch");
-      pg.primary().sql("CREATE TABLE drwatch.endpoint_probe (endpoint text PRIMARY KEY, written_at timestamptz NOT NULL)");
-      pg.primary().sql("GRANT USAGE ON SCHEMA drwatch TO " + PgSandbox.MONITOR_ROLE);
-      pg.primary().sql("GRANT SELECT, INSERT, UPDATE ON drwatch.endpoint_probe TO " + PgSandbox.MONITOR_ROLE);
+      // The write probe's table and grants, exactly as shipped.
+      pg.primary().sql(java.nio.file.Files.readString(HeartbeatIT.shipped("endpoint-probe.sql")));
       // The standby will be promoted read-only and take writes only when the test says so.
       pg.standby("standby").sql("ALTER SYSTEM SET default_transaction_read_only = on");
       pg.standby("standby").sql("SELECT pg_reload_conf()");

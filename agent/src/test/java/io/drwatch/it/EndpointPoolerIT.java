@@ -34,10 +34,8 @@ class EndpointPoolerIT {
   void writerAndReaderThroughPgBouncerInTransactionMode() throws Exception {
     try (PgSandbox pg = PgSandbox.builder().version(Clusters.defaultMajor())
             .standby("standby", PgSandbox.Sync.ASYNC).start()) {
-      pg.primary().sql("CREATE SCHEMA drwatch");
-      pg.primary().sql("CREATE TABLE drwatch.endpoint_probe (endpoint text PRIMARY KEY, written_at timestamptz NOT NULL)");
-      pg.primary().sql("GRANT USAGE ON SCHEMA drwatch TO " + PgSandbox.MONITOR_ROLE);
-      pg.primary().sql("GRANT SELECT, INSERT, UPDATE ON drwatch.endpoint_probe TO " + PgSandbox.MONITOR_ROLE);
+      // The write probe's table and grants, exactly as shipped.
+      pg.primary().sql(java.nio.file.Files.readString(HeartbeatIT.shipped("endpoint-probe.sql")));
       try (PgBouncer bouncer = PgBouncer.start(pg.primary().port(), pg.standby("standby").port(), PgSandbox.MONITOR_ROLE);
           Agent agent = Agent.start(new ConfigLoader(CollectorRegistry.builtIn(), Map.<String, String>of()::get)
               .loadString("""
