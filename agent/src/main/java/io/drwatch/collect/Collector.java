@@ -14,6 +14,12 @@ import java.util.Set;
  */
 public interface Collector {
 
+  /**
+   * The label that names a database, on built-in families ({@code pg_database_*}, activity, …) and
+   * on the families of per-database collectors alike.
+   */
+  String DATABASE_LABEL = "database";
+
   /** Also the config key and the enable switch. */
   String name();
 
@@ -59,7 +65,7 @@ public interface Collector {
    * A per-database collector runs once in each database of its target's database set (the
    * target's own database unless the target sets {@code databases}), each time on a connection to
    * that database, with {@link Db#database()} naming it. Every family it declares carries
-   * {@code datname} as its first label, and its samples fill it from {@link Db#database()}.
+   * {@link #DATABASE_LABEL} as its first label, and its samples fill it from {@link Db#database()}.
    */
   default boolean perDatabase() {
     return false;

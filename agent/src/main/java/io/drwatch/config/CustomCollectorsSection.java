@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import io.drwatch.collect.Collector;
 import io.drwatch.collect.CollectorRegistry;
 import io.drwatch.collect.MetricFamily;
 import io.drwatch.collect.MetricType;
@@ -317,9 +318,9 @@ public final class CustomCollectorsSection {
         problem(at, key, "column \"" + label + "\" would clash with the label \"" + label + "\" "
             + (label.equals("target") ? "that drwatch puts on every series" : "that Prometheus sets on scrape")
             + ": alias it in the SQL (AS …)");
-      } else if (perDatabase && label.equals("datname")) {
-        problem(at, key, "column \"datname\" would clash with the datname label that a per-database "
-            + "collector puts on every series: drop the column or alias it");
+      } else if (perDatabase && label.equals(Collector.DATABASE_LABEL)) {
+        problem(at, key, "column \"" + label + "\" would clash with the " + label + " label that a "
+            + "per-database collector puts on every series: drop the column or alias it");
       }
     }
 
@@ -344,7 +345,7 @@ public final class CustomCollectorsSection {
       }
       List<String> labelNames = new ArrayList<>();
       if (perDb) {
-        labelNames.add("datname");
+        labelNames.add(Collector.DATABASE_LABEL);
       }
       labelNames.addAll(labels);
       for (String column : mo.keySet().stream().sorted().toList()) {

@@ -248,6 +248,10 @@ class MetricsDocTest {
       if (label.equals("job") || label.equals("instance") || label.equals("target")) {
         out.add(where + ": label '" + label + "' clashes with a target label");
       }
+      if (label.equals("datname")) {
+        out.add(where + ": a database is labelled '" + Collector.DATABASE_LABEL + "' on every family "
+            + "(Collector.DATABASE_LABEL), not 'datname'");
+      }
     }
     return out;
   }
@@ -260,6 +264,7 @@ class MetricsDocTest {
     assertEquals(1, namingProblems(MetricFamily.gauge("pg_x_milliseconds", "h"), "t").size());
     assertEquals(1, namingProblems(MetricFamily.gauge("pg_x_seconds_behind", "h"), "t").size());
     assertEquals(1, namingProblems(MetricFamily.gauge("pg_Lag_bytes", "h"), "t").size());
+    assertEquals(1, namingProblems(MetricFamily.gauge("pg_x_bytes", "h", "datname"), "t").size());
     assertEquals(0, namingProblems(MetricFamily.gauge("pg_last_msg_timestamp_seconds", "h"), "t").size());
     assertEquals(0, namingProblems(MetricFamily.counter("pg_wal_bytes_total", "h"), "t").size());
     assertEquals(List.of(), parseRow("| `a_b` | gauge | — | s | all | m |", "x", 1, new ArrayList<>())

@@ -134,8 +134,8 @@ class AuroraCatalogIT {
       // rdsadmin is the service's: no fan-out, no statistics, no size.
       assertFalse(w.sampler("writer").databases().contains("rdsadmin"), w.sampler("writer").databases().toString());
       assertTrue(w.sampler("writer").databases().contains("postgres"));
-      assertTrue(w.value("writer", "it_database_seen", "datname", "rdsadmin").isEmpty());
-      assertEquals(1, w.require("writer", "it_database_seen", "datname", "postgres"));
+      assertTrue(w.value("writer", "it_database_seen", "database", "rdsadmin").isEmpty());
+      assertEquals(1, w.require("writer", "it_database_seen", "database", "postgres"));
       assertTrue(w.value("writer", "pg_database_size_bytes", "database", "rdsadmin").isEmpty());
       assertTrue(w.value("writer", "pg_database_size_bytes", "database", "postgres").isPresent());
       assertTrue(w.value("writer", "pg_database_xact_commits_total", "database", "postgres").isPresent());

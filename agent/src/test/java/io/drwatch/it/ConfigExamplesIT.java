@@ -101,9 +101,9 @@ class ConfigExamplesIT {
             watch.require("primary", "app_queue_oldest_enqueued_timestamp_seconds", "queue", "mail"));
         assertTrue(watch.result("s1", "app_queue").isEmpty(), "role = primary: silent on the standby");
 
-        double bloated = watch.require("primary", "table_bloat_estimate_ratio", "datname", "app", "relname", "bloated");
-        double tight = watch.require("primary", "table_bloat_estimate_ratio", "datname", "app", "relname", "tight");
-        double size = watch.require("primary", "table_size_bytes", "datname", "app", "relname", "bloated");
+        double bloated = watch.require("primary", "table_bloat_estimate_ratio", "database", "app", "relname", "bloated");
+        double tight = watch.require("primary", "table_bloat_estimate_ratio", "database", "app", "relname", "tight");
+        double size = watch.require("primary", "table_size_bytes", "database", "app", "relname", "bloated");
         System.out.println("examples: bloat estimate " + bloated + " (60% of rows deleted), " + tight
             + " (none deleted); bloated table " + size + " bytes; heartbeat age on s1 "
             + watch.require("s1", "heartbeat_age_seconds") + " s");
@@ -113,7 +113,7 @@ class ConfigExamplesIT {
         // The standby has the same tables and statistics once it has replayed the VACUUM ANALYZE
         // (streaming does not mean replayed), so it comes to the same estimate.
         watch.await("s1", "table_bloat", "table_bloat_estimate_ratio", v -> Math.abs(v - bloated) <= 0.05,
-            Duration.ofSeconds(30), "datname", "app", "relname", "bloated");
+            Duration.ofSeconds(30), "database", "app", "relname", "bloated");
         List<String> failed = new ArrayList<>();
         watch.cache().view().results().stream().filter(r -> !r.success())
             .forEach(r -> failed.add(r.target() + "/" + r.collector() + ": " + r.error()));

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Database fan-out with the whole daemon: per-database custom collectors run in every database the
- * target selects, with a datname label, through a bounded number of connections; a database
+ * target selects, with a database label, through a bounded number of connections; a database
  * created during the run appears, one that fails costs only its own series, and one dropped (by a
  * plain DROP DATABASE, which drwatch must not block) disappears, all without a restart.
  */
@@ -92,43 +92,43 @@ class DatabaseFanOutIT {
       try (Agent agent = Agent.start(config, config.registry(io.drwatch.collect.CollectorRegistry.builtIn()))) {
         agent.firstRound().await(60, TimeUnit.SECONDS);
         String port = Integer.toString(agent.port());
-        String m = await(port, b -> b.contains("items_n{datname=\"db1\",target=\"fan\"} 1.0")
-            && b.contains("items_n{datname=\"db2\",target=\"fan\"} 2.0")
-            && b.contains("items_n{datname=\"db 3\",target=\"fan\"} 3.0"));
-        assertTrue(m.contains("only_db1_one{datname=\"db1\",target=\"fan\"} 1.0"), m);
-        assertFalse(m.contains("only_db1_one{datname=\"db2\""), m);
-        assertFalse(m.contains("datname=\"postgres\",target=\"fan\""), "postgres is not matched by db*");
-        assertTrue(m.contains("dbsize_size_bytes{datname=\"db2\",target=\"fan\"}"), m);
+        String m = await(port, b -> b.contains("items_n{database=\"db1\",target=\"fan\"} 1.0")
+            && b.contains("items_n{database=\"db2\",target=\"fan\"} 2.0")
+            && b.contains("items_n{database=\"db 3\",target=\"fan\"} 3.0"));
+        assertTrue(m.contains("only_db1_one{database=\"db1\",target=\"fan\"} 1.0"), m);
+        assertFalse(m.contains("only_db1_one{database=\"db2\""), m);
+        assertFalse(m.contains("database=\"postgres\",target=\"fan\""), "postgres is not matched by db*");
+        assertTrue(m.contains("dbsize_size_bytes{database=\"db2\",target=\"fan\"}"), m);
         // a target without databases = … runs per-database collectors in its own database
-        assertTrue(m.contains("items_n{datname=\"db1\",target=\"own\"} 1.0"), m);
-        assertFalse(m.contains("datname=\"db2\",target=\"own\""), m);
+        assertTrue(m.contains("items_n{database=\"db1\",target=\"own\"} 1.0"), m);
+        assertFalse(m.contains("database=\"db2\",target=\"own\""), m);
         assertEquals("", Promtool.checkMetrics(m));
         // a session in another database has the pool's guards: read-only, statement timeout, name
-        assertTrue(m.contains("guards_read_only{app=\"drwatch\",datname=\"db 3\",target=\"fan\"} 1.0"), m);
-        assertTrue(m.contains("guards_timeout_seconds{app=\"drwatch\",datname=\"db 3\",target=\"fan\"} 1.0"), m);
+        assertTrue(m.contains("guards_read_only{app=\"drwatch\",database=\"db 3\",target=\"fan\"} 1.0"), m);
+        assertTrue(m.contains("guards_timeout_seconds{app=\"drwatch\",database=\"db 3\",target=\"fan\"} 1.0"), m);
         String writer = agent.cache().view().results().stream()
             .filter(r -> r.target().equals("fan") && r.collector().equals("writer")).findFirst().orElseThrow().error();
         assertTrue(writer != null && writer.contains("db1: ") && writer.contains("25006"), writer);
 
         // a new database shows up without a restart; until it has the table, only its own series fail
         pg.primary().sql("CREATE DATABASE db4");
-        m = await(port, b -> b.contains("dbsize_size_bytes{datname=\"db4\",target=\"fan\"}")
+        m = await(port, b -> b.contains("dbsize_size_bytes{database=\"db4\",target=\"fan\"}")
             && b.contains("drwatch_collector_success{collector=\"items\",target=\"fan\"} 0.0"));
-        assertTrue(m.contains("items_n{datname=\"db1\",target=\"fan\"} 1.0"), "the other databases' series stand\n" + m);
+        assertTrue(m.contains("items_n{database=\"db1\",target=\"fan\"} 1.0"), "the other databases' series stand\n" + m);
         String error = agent.cache().view().results().stream()
             .filter(r -> r.target().equals("fan") && r.collector().equals("items")).findFirst().orElseThrow().error();
         assertTrue(error != null && error.contains("1 of 4 database(s) failed: db4: ERROR: relation \"items\" does not exist"), error);
         items(pg, "db4", 4);
-        await(port, b -> b.contains("items_n{datname=\"db4\",target=\"fan\"} 4.0")
+        await(port, b -> b.contains("items_n{database=\"db4\",target=\"fan\"} 4.0")
             && b.contains("drwatch_collector_success{collector=\"items\",target=\"fan\"} 1.0"));
 
         // a plain DROP DATABASE succeeds (drwatch's sessions leave within its 5 s wait) and the series go
         Instant t0 = Instant.now();
         pg.primary().sql("DROP DATABASE db2");
         Duration drop = Duration.between(t0, Instant.now());
-        m = await(port, b -> !b.contains("datname=\"db2\"")
+        m = await(port, b -> !b.contains("database=\"db2\"")
             && b.contains("drwatch_collector_success{collector=\"items\",target=\"fan\"} 1.0")
-            && b.contains("items_n{datname=\"db4\",target=\"fan\"} 4.0"));
+            && b.contains("items_n{database=\"db4\",target=\"fan\"} 4.0"));
         System.out.println("fan-out: DROP DATABASE took " + drop.toMillis() + " ms");
 
         watching.set(false);

@@ -78,7 +78,7 @@ public final class CustomCollector implements Collector {
     this.ignoredColumns = Set.copyOf(ignoredColumns);
     List<String> expected = new ArrayList<>();
     if (databases != null) {
-      expected.add("datname");
+      expected.add(DATABASE_LABEL);
     }
     expected.addAll(labelColumns);
     List<MetricFamily> fams = new ArrayList<>();
@@ -255,7 +255,7 @@ public final class CustomCollector implements Collector {
   private String labelText(String[] values) {
     List<String> names = new ArrayList<>();
     if (databases != null) {
-      names.add("datname");
+      names.add(DATABASE_LABEL);
     }
     names.addAll(labelColumns);
     StringBuilder b = new StringBuilder("{");

@@ -103,7 +103,7 @@ class CustomCollectorConfigTest {
           metrics { b { name = "app_table_bloat_bytes", unit = bytes } }
         }"""));
     assertTrue(c.perDatabase());
-    assertEquals(List.of("datname", "schemaname", "relname"), family(c, "app_table_bloat_bytes").labelNames());
+    assertEquals(List.of("database", "schemaname", "relname"), family(c, "app_table_bloat_bytes").labelNames());
     assertTrue(c.appliesToDatabase("app_main"));
     assertFalse(c.appliesToDatabase("app_test"));
     assertFalse(c.appliesToDatabase("postgres"));
@@ -256,9 +256,11 @@ class CustomCollectorConfigTest {
         "custom.conf:4", "drwatch.custom-collectors.q.labels", "that Prometheus sets on scrape");
     assertProblem(problem("q { sql = \"SELECT 1 AS x\", labels = [__x], metrics { x = gauge } }"),
         "custom.conf:4", "drwatch.custom-collectors.q.labels", "not a valid Prometheus label name");
-    assertProblem(problem("q { sql = \"SELECT 1 AS x\", databases = all, labels = [datname], metrics { x = gauge } }"),
-        "custom.conf:4", "drwatch.custom-collectors.q.labels", "clash with the datname label");
-    // without fan-out, datname is an ordinary column (pg_stat_database, say)
+    assertProblem(problem("q { sql = \"SELECT 1 AS x, 'd' AS database\", databases = all, labels = [database], "
+        + "metrics { x = gauge } }"), "custom.conf:4", "drwatch.custom-collectors.q.labels", "clash with the database label");
+    // with fan-out, a datname column is an ordinary label; without it, datname is too (pg_stat_database, say)
+    assertEquals(List.of("database", "datname"), only(load("q { sql = \"SELECT datname, 1 AS x\", databases = all, "
+        + "flavor = postgresql, labels = [datname], metrics { x = gauge } }")).families().get(0).labelNames());
     assertEquals(List.of("datname"), only(load("q { sql = \"SELECT datname, 1 AS x FROM pg_stat_database\", "
         + "labels = [datname], metrics { x = gauge } }")).families().get(0).labelNames());
   }

@@ -141,7 +141,7 @@ class CustomCollectorMappingTest {
   void perDatabaseRowsCarryDatnameFirst() {
     CustomCollector c = collector("t { sql = \"…\", databases = all, labels = [relname], metrics { n = gauge } }");
     List<Sample> s = c.map(table(List.of("relname", "n"), new Object[] {"jobs", 5}), "app", new ArrayList<>());
-    assertEquals(List.of("datname", "relname"), s.get(0).family().labelNames());
+    assertEquals(List.of("database", "relname"), s.get(0).family().labelNames());
     assertEquals(List.of("app", "jobs"), s.get(0).labelValues());
   }
 }
