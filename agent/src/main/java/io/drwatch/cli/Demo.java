@@ -51,9 +51,12 @@ final class Demo {
     Thread load = new Thread(() -> writeLoad(sandbox, stop), "demo-load");
     load.setDaemon(true);
     Thread hook = new Thread(() -> {
+      long t0 = System.nanoTime();
+      out.println("drwatch demo: stopping the agent and removing the sandbox...");
       stop.countDown();
       agent.close();
       sandbox.close();
+      out.println("drwatch demo: stopped in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
     }, "demo-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     load.start();
@@ -68,11 +71,17 @@ final class Demo {
     out.println();
     Thread.sleep(2000); // let the load show up as WAL movement before the first summary
     long deadline = runFor == null ? Long.MAX_VALUE : System.nanoTime() + runFor.toNanos();
+    boolean interrupted;
     do {
       out.println(summary(agent.cache()));
       out.println("(Ctrl-C stops the agent and removes the sandbox)");
-    } while (!stop.await(Math.min(30_000, remainingMs(deadline)), TimeUnit.MILLISECONDS)
-        && System.nanoTime() < deadline);
+      interrupted = stop.await(Math.min(30_000, remainingMs(deadline)), TimeUnit.MILLISECONDS);
+    } while (!interrupted && System.nanoTime() < deadline);
+    if (interrupted) {
+      // Ctrl-C: the JVM is shutting down and the hook is stopping everything; it may not be removed
+      // now (that is what printed "drwatch: Shutdown in progress"), and the JVM exits once it is done.
+      return 0;
+    }
     Runtime.getRuntime().removeShutdownHook(hook);
     hook.run();
     return 0;

@@ -38,6 +38,10 @@ public final class Scheduler implements AutoCloseable {
   private final Set<TargetSampler> firstPending = ConcurrentHashMap.newKeySet();
   private final WorkerExecutor worker;
   private final Map<Long, Boolean> timers = new ConcurrentHashMap<>();
+  /** Each target's collector loops, so a recovery can bring their next run forward. */
+  private final Map<TargetSampler, List<Loop>> loops = new ConcurrentHashMap<>();
+  /** Per target, the recoveries already acted on. */
+  private final Map<TargetSampler, Long> recoveriesSeen = new ConcurrentHashMap<>();
   private final Promise<Void> firstRound = Promise.promise();
   private final AtomicInteger pendingFirst = new AtomicInteger();
   /** Probes and runs started and not yet completed on the event loop. */
@@ -86,6 +90,8 @@ public final class Scheduler implements AutoCloseable {
    */
   public void remove(TargetSampler t) {
     AtomicInteger running = active.remove(t);
+    loops.remove(t);
+    recoveriesSeen.remove(t);
     if (firstPending.remove(t)) {
       firstDone();
     }
@@ -113,6 +119,8 @@ public final class Scheduler implements AutoCloseable {
       boolean ok = ar.succeeded() && ar.result();
       if (first) {
         startCollectors(t, ok);
+      } else if (ok) {
+        rerunAfterRecovery(t);
       }
       if (ok) {
         arm(t, interval(t), () -> probe(t, 0, false));
@@ -135,27 +143,90 @@ public final class Scheduler implements AutoCloseable {
       firstDone(t);
     }
     AtomicInteger left = new AtomicInteger(schedules.size());
+    recoveriesSeen.put(t, t.recoveries());
+    List<Loop> mine = new ArrayList<>();
     for (Schedule s : schedules) {
       Runnable onFirst = up ? () -> {
         if (left.decrementAndGet() == 0) {
           firstDone(t);
         }
       } : () -> { };
-      arm(t, jitter(Duration.ofMillis(250)), () -> collect(t, s, onFirst));
+      Loop loop = new Loop(t, s);
+      mine.add(loop);
+      loop.next(arm(t, jitter(Duration.ofMillis(250)), () -> collect(loop, onFirst)));
+    }
+    loops.put(t, List.copyOf(mine));
+  }
+
+  /** One (target, collector) loop: the timer of its next run, or a run in flight. */
+  private static final class Loop {
+    final TargetSampler target;
+    final Schedule schedule;
+    private long timer = -1;
+    private boolean running;
+
+    Loop(TargetSampler target, Schedule schedule) {
+      this.target = target;
+      this.schedule = schedule;
+    }
+
+    synchronized void next(long timerId) {
+      timer = timerId;
+    }
+
+    synchronized void started() {
+      running = true;
+      timer = -1;
+    }
+
+    synchronized void finished() {
+      running = false;
+    }
+
+    /** The pending timer, taken (so the caller may cancel and re-arm it), or -1 while a run is in flight. */
+    synchronized long takeTimer() {
+      long t = running ? -1 : timer;
+      timer = -1;
+      return t;
     }
   }
 
-  private void collect(TargetSampler t, Schedule s, Runnable afterRun) {
+  /**
+   * The target answers again after failed probes: its collectors' health read 0 through the
+   * outage (the probe marked them failed, or their runs timed out), so each idle loop runs now
+   * instead of at its next tick; a run in flight is left to finish.
+   */
+  private void rerunAfterRecovery(TargetSampler t) {
+    long recoveries = t.recoveries();
+    Long seen = recoveriesSeen.put(t, recoveries);
+    if (seen == null || seen == recoveries) {
+      return;
+    }
+    for (Loop loop : loops.getOrDefault(t, List.of())) {
+      long timer = loop.takeTimer();
+      // A timer that fired meanwhile cannot be cancelled: its run is starting anyway.
+      if (timer >= 0 && vertx.cancelTimer(timer)) {
+        timers.remove(timer);
+        loop.next(arm(t, jitter(Duration.ofMillis(250)), () -> collect(loop, () -> { })));
+      }
+    }
+  }
+
+  private void collect(Loop loop, Runnable afterRun) {
+    TargetSampler t = loop.target;
+    Schedule s = loop.schedule;
     Duration next = s.interval().plus(jitter(s.interval().dividedBy(20)));
+    loop.started();
     // While the target is down, collect() runs no SQL: it only keeps the collector's health current.
     blocking(t, () -> t.collect(s)).onComplete(ar -> {
+      loop.finished();
       afterRun.run();
       if (!closed && active.containsKey(t) && ar.succeeded() && !ar.result()) {
         // The connection went away mid-run: find out now rather than at the next probe.
         // (Not at shutdown or removal: closing the pools ends runs that way, and the worker is gone.)
         blocking(t, t::probe);
       }
-      arm(t, next, () -> collect(t, s, () -> { }));
+      loop.next(arm(t, next, () -> collect(loop, () -> { })));
     });
   }
 
@@ -181,9 +252,10 @@ public final class Scheduler implements AutoCloseable {
     return shortest != null ? shortest : Duration.ofSeconds(15);
   }
 
-  private void arm(TargetSampler t, Duration delay, Runnable action) {
+  /** Runs the action after the delay unless the target was removed; returns the timer, or -1. */
+  private long arm(TargetSampler t, Duration delay, Runnable action) {
     if (closed || !active.containsKey(t)) {
-      return;
+      return -1;
     }
     long ms = Math.max(1, delay.toMillis());
     long[] id = new long[1];
@@ -198,6 +270,7 @@ public final class Scheduler implements AutoCloseable {
       }
     });
     timers.put(id[0], Boolean.TRUE);
+    return id[0];
   }
 
   private static Duration jitter(Duration spread) {

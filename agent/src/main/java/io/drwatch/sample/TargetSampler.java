@@ -110,9 +110,20 @@ public final class TargetSampler implements AutoCloseable {
     return up;
   }
 
+  /**
+   * How many times this target answered again after failed probes. Each time, every collector's
+   * health read 0 during the outage; the scheduler re-runs them at once rather than at their next
+   * tick (up to 5 min away for the slow ones).
+   */
+  public long recoveries() {
+    return recoveries;
+  }
+
   public ServerInfo server() {
     return server;
   }
+
+  private volatile long recoveries;
 
   /** The down reason last logged at warn, without its numbers (ports, durations, pids). */
   private String warnedReason = "";
@@ -134,6 +145,7 @@ public final class TargetSampler implements AutoCloseable {
       lastError = null;
       lastUpAt = clock.instant();
       if (!up && downProbes > 0) {
+        recoveries++;
         LOG.info("target {} is up again after {} failed probe(s) / {}: {} {} ({}, timeline {})",
             settings.name(), downProbes, since(downSince), found.flavor().label(), found.version(),
             found.role(), found.timeline());

@@ -248,16 +248,25 @@ public final class PgSandbox implements AutoCloseable {
 
   @Override
   public void close() {
+    // Every server is killed first and awaited after, so they go down together, not one by one.
+    Map<PgNode, ProcessHandle> killed = new LinkedHashMap<>();
     for (PgNode n : nodes()) {
       try {
         if (n.isRunning()) {
-          n.thaw();
-          n.kill();
+          n.signalKill().ifPresent(ph -> killed.put(n, ph));
         }
       } catch (RuntimeException e) {
         LOG.warn("stopping {}: {}", n.name(), e.getMessage());
       }
     }
+    killed.forEach((n, ph) -> {
+      PgNode.awaitExit(ph);
+      try {
+        n.forgetPid();
+      } catch (RuntimeException e) {
+        LOG.warn("stopping {}: {}", n.name(), e.getMessage());
+      }
+    });
     try {
       PgBinaries.deleteTree(baseDir);
     } catch (IOException e) {

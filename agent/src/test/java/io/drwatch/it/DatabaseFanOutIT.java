@@ -97,11 +97,11 @@ class DatabaseFanOutIT {
             && b.contains("items_n{database=\"db 3\",target=\"fan\"} 3.0"));
         assertTrue(m.contains("only_db1_one{database=\"db1\",target=\"fan\"} 1.0"), m);
         assertFalse(m.contains("only_db1_one{database=\"db2\""), m);
-        assertFalse(m.contains("database=\"postgres\",target=\"fan\""), "postgres is not matched by db*");
+        assertFalse(fanOut(m).contains("database=\"postgres\",target=\"fan\""), "postgres is not matched by db*");
         assertTrue(m.contains("dbsize_size_bytes{database=\"db2\",target=\"fan\"}"), m);
         // a target without databases = … runs per-database collectors in its own database
         assertTrue(m.contains("items_n{database=\"db1\",target=\"own\"} 1.0"), m);
-        assertFalse(m.contains("database=\"db2\",target=\"own\""), m);
+        assertFalse(fanOut(m).contains("database=\"db2\",target=\"own\""), m);
         assertEquals("", Promtool.checkMetrics(m));
         // a session in another database has the pool's guards: read-only, statement timeout, name
         assertTrue(m.contains("guards_read_only{app=\"drwatch\",database=\"db 3\",target=\"fan\"} 1.0"), m);
@@ -126,7 +126,7 @@ class DatabaseFanOutIT {
         Instant t0 = Instant.now();
         pg.primary().sql("DROP DATABASE db2");
         Duration drop = Duration.between(t0, Instant.now());
-        m = await(port, b -> !b.contains("database=\"db2\"")
+        m = await(port, b -> !fanOut(b).contains("database=\"db2\"")
             && b.contains("drwatch_collector_success{collector=\"items\",target=\"fan\"} 1.0")
             && b.contains("items_n{database=\"db4\",target=\"fan\"} 4.0"));
         System.out.println("fan-out: DROP DATABASE took " + drop.toMillis() + " ms");
@@ -187,5 +187,14 @@ class DatabaseFanOutIT {
       Thread.sleep(200);
     }
     throw new AssertionError("condition never held; last /metrics:\n" + last);
+  }
+
+  /**
+   * The series of this test's per-database collectors only: the built-in families label a database
+   * the same way (database), and the database collector reports every database of the server.
+   */
+  private static String fanOut(String body) {
+    return body.lines().filter(l -> l.startsWith("items_") || l.startsWith("only_db1_") || l.startsWith("dbsize_")
+        || l.startsWith("guards_")).collect(java.util.stream.Collectors.joining("\n"));
   }
 }
