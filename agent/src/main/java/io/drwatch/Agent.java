@@ -126,6 +126,7 @@ public final class Agent implements AutoCloseable {
     scheduler.start();
     endpoints.start(vertx);
     patroni.start();
+    scheduler.firstRound().onSuccess(v -> http.warm());
     LOG.info("listening on {}://{}:{}/metrics{}, watching {} target(s)", config.http().tls() == null ? "http" : "https",
         config.http().host(), http.actualPort(), config.http().basicAuth() == null ? "" : " (basic auth)", samplers.size());
     return new Agent(vertx, cache, samplers, scheduler, http, snapshots, clusters, clusterViews, endpoints,

