@@ -55,18 +55,30 @@ public final class PgArchiver implements PostgresCollector {
              CASE WHEN pg_is_in_recovery() THEN NULL
                   ELSE pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::float8 END AS current_lsn""";
 
-  /** Counters and the .ready backlog in one statement; the aggregate always returns one row. */
-  static final String SQL = STATS_COLUMNS + """
+  private static final String READY_COLUMNS = """
       ,
-             r.ready_files, r.oldest_segment, r.oldest_modified,
-             (SELECT extract(epoch FROM modification)::float8 FROM pg_ls_waldir()
-               WHERE name = CASE WHEN pg_is_in_recovery() THEN NULL
-                                 ELSE pg_walfile_name(pg_current_wal_lsn()) END) AS current_segment_modified
+             r.ready_files, r.oldest_segment, r.oldest_modified""";
+  private static final String READY_FROM = """
+
       FROM pg_stat_archiver a,
            (SELECT count(*) AS ready_files,
                    min(name) FILTER (WHERE name ~ '^[0-9A-F]{24}\\.ready$') AS oldest_segment,
                    extract(epoch FROM min(modification))::float8 AS oldest_modified
             FROM pg_ls_archive_statusdir() WHERE name LIKE '%.ready') r""";
+
+  /**
+   * Counters, the .ready backlog and when WAL was last written, in one statement; the aggregate
+   * always returns one row.
+   */
+  static final String SQL = STATS_COLUMNS + READY_COLUMNS + """
+      ,
+             (SELECT extract(epoch FROM modification)::float8 FROM pg_ls_waldir()
+               WHERE name = CASE WHEN pg_is_in_recovery() THEN NULL
+                                 ELSE pg_walfile_name(pg_current_wal_lsn()) END) AS current_segment_modified"""
+      + READY_FROM;
+
+  /** Where pg_ls_waldir() alone is revoked (managed services): the backlog without the last write. */
+  static final String READY_SQL = STATS_COLUMNS + READY_COLUMNS + READY_FROM;
 
   /** Without pg_monitor, pg_ls_archive_statusdir() is denied: the counters alone. */
   static final String STATS_ONLY_SQL = STATS_COLUMNS + "\nFROM pg_stat_archiver a";
@@ -86,6 +98,14 @@ public final class PgArchiver implements PostgresCollector {
   public List<Sample> collect(Db db, ServerInfo server) throws SQLException {
     try {
       Row row = db.queryOne(SQL).orElseThrow();
+      return map(row, Optional.of(row));
+    } catch (SQLException e) {
+      if (!Db.isPermissionDenied(e)) {
+        throw e;
+      }
+    }
+    try {
+      Row row = db.queryOne(READY_SQL).orElseThrow();
       return map(row, Optional.of(row));
     } catch (SQLException e) {
       if (!Db.isPermissionDenied(e)) {
