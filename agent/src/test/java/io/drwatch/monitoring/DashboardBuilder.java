@@ -110,6 +110,7 @@ final class DashboardBuilder {
     final JsonArray steps = new JsonArray();
     final JsonObject valueMappings = new JsonObject();
     final Set<String> hiddenColumns = new LinkedHashSet<>(List.of("Time", "__name__", "job", "instance"));
+    final java.util.Map<String, String> renamedColumns = new java.util.LinkedHashMap<>();
 
     Panel(String type, String title, String description) {
       this.type = type;
@@ -175,6 +176,12 @@ final class DashboardBuilder {
 
     Panel hide(String... columns) {
       hiddenColumns.addAll(List.of(columns));
+      return this;
+    }
+
+    /** A table column shown under another title ("Value #B" as "Writable"). */
+    Panel rename(String column, String title) {
+      renamedColumns.put(column, title);
       return this;
     }
 
@@ -333,10 +340,12 @@ final class DashboardBuilder {
             new JsonObject().put("type", "color-text")));
         JsonObject exclude = new JsonObject();
         p.hiddenColumns.forEach(c -> exclude.put(c, true));
+        JsonObject rename = new JsonObject();
+        p.renamedColumns.forEach(rename::put);
         j.put("transformations", new JsonArray()
             .add(new JsonObject().put("id", "merge").put("options", new JsonObject()))
             .add(new JsonObject().put("id", "organize").put("options",
-                new JsonObject().put("excludeByName", exclude).put("renameByName", new JsonObject()))));
+                new JsonObject().put("excludeByName", exclude).put("renameByName", rename))));
         j.put("options", new JsonObject().put("showHeader", true).put("cellHeight", "sm"));
       }
       default -> throw new IllegalStateException(p.type);

@@ -176,14 +176,15 @@ final class DrwatchDashboards {
         .q("max by (endpoint) (drwatch_endpoint_writable" + ofCluster + ")")
         .q("max by (endpoint) (drwatch_endpoint_reaches_primary" + ofCluster + ")")
         .q("max by (endpoint, target) (drwatch_endpoint_member_info" + ofCluster + ")")
-        .hide("Value #A", "Value #E").unit("none").pending(noLiveEndpoint).size(12, 6);
+        .hide("Value #A", "Value #E").rename("Value #B", "Up").rename("Value #C", "Writable")
+        .rename("Value #D", "On the primary").unit("none").pending(noLiveEndpoint).size(12, 6);
     d.table("Last failover as clients saw it", "Per writer endpoint, the last failover's phases: "
             + "detection (last write to first failed probe), promotion (to the promotion seen on a "
             + "member), propagation (to the endpoint reaching the new primary), first_write, total, "
             + "and jvm_dns_cache_extra (how much longer a JVM with the default 30 s DNS cache could "
             + "have kept the old address).")
         .q("max by (endpoint, phase) (drwatch_endpoint_failover_phase_seconds" + ofCluster + ")")
-        .unit("s").pending(noLiveEndpoint).size(8, 6);
+        .rename("Value", "Duration").unit("s").pending(noLiveEndpoint).size(8, 6);
     d.stat("Writer endpoints not writable", "Writer endpoints whose last probe reached a server that "
             + "refuses writes (DrwatchEndpointWriterReadOnly after 1m).")
         .q("count(drwatch_endpoint_writable == 0 and on (endpoint) drwatch_endpoint_info{expect=\"writer\","
