@@ -219,6 +219,10 @@ final class StatusReport {
       c.put("rpo", rpo(name, published, history, problems));
       c.put("rto", rto(name, published, problems));
       c.put("promotion", promotion);
+      c.put("regions", regions(name, published, problems));
+      c.put("sync_cross_region", bool(published.value(ClusterFamilies.SYNC_CROSS_REGION, "cluster", name)));
+      c.put("sync_commit_latency_seconds", finite(published.value(ClusterFamilies.SYNC_COMMIT_LATENCY, "cluster",
+          name)));
       c.put("archiving", archiving(members, problems, now));
       c.put("failovers", new JsonObject()
           .put("observed_total", toLong(published.value(ClusterFamilies.FAILOVERS, "cluster", name)))
@@ -250,6 +254,7 @@ final class StatusReport {
         .put("role", role)
         .put("last_known_role", known == null ? null : known.role())
         .put("same_server_as", new JsonArray(sameServer))
+        .put("region", t.labels().get("region"))
         .put("timeline", known == null ? null : known.timeline())
         .put("version", known == null ? null : known.version())
         .put("reason", t.up() ? null : t.lastError())
@@ -428,6 +433,28 @@ final class StatusReport {
         .put("writer_last_seen_at", isoSeconds(writerSeen))
         .put("lower_bound", bool(published.value(ClusterFamilies.RPO_LOWER_BOUND, "cluster", cluster)))
         .put("candidates", new JsonArray(new ArrayList<>(sorted)));
+  }
+
+  /** Per region (members' region label): what losing all of it costs, as the cluster package answers. */
+  private static JsonArray regions(String cluster, PublishedSeries published, Problems problems) {
+    Map<String, JsonObject> out = new TreeMap<>();
+    for (PublishedSeries.Point p : published.matching(ClusterFamilies.REGION_LOSS_BYTES, "cluster", cluster)) {
+      String region = p.label("region");
+      List<PublishedSeries.Point> survivor = published.matching(ClusterFamilies.REGION_SURVIVOR, "cluster", cluster,
+          "region", region);
+      Long survivors = toLong(published.value(ClusterFamilies.REGION_SURVIVORS, "cluster", cluster, "region", region));
+      if (survivors != null && survivors == 0) {
+        problems.add(WARNING, "region_no_survivor", "Losing region " + region + " leaves no member to write on.");
+      }
+      out.put(region, new JsonObject()
+          .put("region", region)
+          .put("loss_bytes", finite(p.value()))
+          .put("loss_seconds", finite(published.value(ClusterFamilies.REGION_LOSS_SECONDS, "cluster", cluster,
+              "region", region)))
+          .put("survivors", survivors)
+          .put("write_on", survivor.isEmpty() ? null : survivor.get(0).label("target")));
+    }
+    return new JsonArray(new ArrayList<>(out.values()));
   }
 
   private static String lossWords(JsonObject promotion, String target) {

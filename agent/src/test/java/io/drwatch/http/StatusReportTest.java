@@ -198,6 +198,27 @@ class StatusReportTest {
   }
 
   @Test
+  void regionLossIsTheClusterPackagesAnswerPerRegion() {
+    healthy();
+    for (String t : List.of("pg-a", "pg-b", "pg-c")) {
+      TargetStatus s = cache.view().targets().stream().filter(x -> x.name().equals(t)).findFirst().orElseThrow();
+      cache.putStatus(new TargetStatus(t, "main", Map.of("cluster", "main", "region", t.equals("pg-c") ? "west" : "east"),
+          s.url(), s.up(), s.server(), s.lastError(), s.lastProbeAt(), s.lastUpAt(), s.openConnections()));
+    }
+    JsonObject c = cluster("main");
+    assertEquals("east", member(c, "pg-a").getString("region"));
+    JsonArray regions = c.getJsonArray("regions");
+    assertEquals(2, regions.size(), regions.encodePrettily());
+    JsonObject east = regions.getJsonObject(0);
+    assertEquals("east", east.getString("region"));
+    assertEquals("pg-c", east.getString("write_on"), "losing east (writer and pg-b) leaves pg-c");
+    assertEquals(65536.0, east.getDouble("loss_bytes"));
+    assertEquals(1L, east.getLong("survivors"));
+    JsonObject west = regions.getJsonObject(1);
+    assertEquals(0.0, west.getDouble("loss_bytes"), "the writer runs elsewhere");
+  }
+
+  @Test
   void aSecondTargetReachingThePrimaryIsNotSplitBrain() {
     healthy();
     // a VIP target in front of the primary: the same server, counted once by the cluster view

@@ -101,7 +101,8 @@ class StatusPageIT {
     StringBuilder targets = new StringBuilder();
     for (PgNode n : pg.nodes()) {
       targets.append("{ name = \"").append(n.name()).append("\", url = \"").append(n.jdbcUrl())
-          .append("\", user = drwatch, no-password = true, labels { cluster = sandbox } }\n");
+          .append("\", user = drwatch, no-password = true, labels { cluster = sandbox, region = ")
+          .append(n.name().equals("async1") ? "west" : "east").append(" } }\n");
     }
     String hocon = """
         drwatch {
@@ -211,6 +212,10 @@ class StatusPageIT {
     String promote = fact("If you promote now");
     assertTrue(promote.contains(best) && promote.matches("(?s).*loses \\d.*catch-up.*"), promote);
     assertTrue(row(best).contains("best candidate"), row(best));
+    // losing the primary's region (east, with sync1) leaves async1 in the west to write on
+    await("the region table: losing east leaves async1", () -> browser.findElements(
+        By.cssSelector("#cluster-sandbox table.cards tbody tr")).stream().map(WebElement::getText)
+        .anyMatch(t -> t.matches("(?s)east\\s+async1\\s+1\\s+.*")) ? "" : null);
     shot("healthy.png");
     measure();
     browser.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features",
