@@ -262,15 +262,21 @@ public final class ClusterDerivation implements Derivation, ProbeListener {
       applicationNames.put(m.status().labels().getOrDefault(RegionLoss.APPLICATION_NAME_LABEL, m.target()),
           m.target());
     }
-    if (regionOf.isEmpty()) {
+    String writer = top.writer() == null ? null : top.writer().target();
+    List<RegionLoss.Answer> regionAnswers = top.writer() != null && ManagedLayers.isAurora(top.writer())
+        ? RegionLoss.aurora(writer, top.writer().readings()) : null;
+    if (regionAnswers == null && regionOf.isEmpty()) {
       return;
     }
-    String writer = top.writer() == null ? null : top.writer().target();
     if (writer == null && answers.isEmpty()) {
       return; // no writer and none ever seen (or split brain): nothing to lose yet, or no answer
     }
-    for (RegionLoss.Answer a : RegionLoss.answers(regionOf, writer, answers)) {
-      gauge(out, null, ClusterFamilies.REGION_LOSS_BYTES, a.lossBytes(), cluster, a.region());
+    if (regionAnswers == null) {
+      regionAnswers = RegionLoss.answers(regionOf, writer, answers);
+    }
+    for (RegionLoss.Answer a : regionAnswers) {
+      gauge(out, null, ClusterFamilies.REGION_LOSS_BYTES, Double.isNaN(a.lossBytes()) ? null : a.lossBytes(),
+          cluster, a.region());
       gauge(out, null, ClusterFamilies.REGION_LOSS_SECONDS, a.lossSeconds(), cluster, a.region());
       gauge(out, null, ClusterFamilies.REGION_SURVIVORS, (double) a.survivors(), cluster, a.region());
       if (a.survivor() != null) {

@@ -66,6 +66,44 @@ final class RegionLoss {
     return out;
   }
 
+  /**
+   * Aurora: the regions are the global database's (aurora_global_db_status()). Losing the primary
+   * Region costs the smallest RPO lag among the secondaries (Aurora reports no bytes: NaN here
+   * means no byte answer); losing another Region loses nothing. The survivor of the primary
+   * Region is a secondary cluster, not a target, so it has no survivor target. Null without the
+   * writer's global-database samples (then the members' labels decide, as anywhere).
+   */
+  static List<Answer> aurora(String writer, Readings writerReadings) {
+    String primary = null;
+    Map<String, Double> rpo = new java.util.TreeMap<>();
+    for (Sample s : writerReadings.all(io.drwatch.collect.aurora.AuroraGlobalDb.REGION)) {
+      String region = Readings.label(s, "aws_region");
+      if ("primary".equals(Readings.label(s, "role"))) {
+        primary = region;
+      }
+    }
+    for (Sample s : writerReadings.all(io.drwatch.collect.aurora.AuroraGlobalDb.RPO_LAG)) {
+      rpo.put(Readings.label(s, "aws_region"), s.value());
+    }
+    if (primary == null) {
+      return null;
+    }
+    List<Answer> out = new ArrayList<>();
+    Set<String> regions = new TreeSet<>(rpo.keySet());
+    regions.add(primary);
+    for (String region : regions) {
+      if (!region.equals(primary)) {
+        out.add(new Answer(region, 0, 0.0, writer, rpo.size()));
+        continue;
+      }
+      Double best = rpo.values().stream().min(Comparator.naturalOrder()).orElse(null);
+      out.add(best == null
+          ? new Answer(region, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, null, 0)
+          : new Answer(region, Double.NaN, best, null, rpo.size()));
+    }
+    return out;
+  }
+
   /** Whether sync replication spans regions, and what it adds to each commit. */
   record Sync(boolean crossRegion, Double commitLatencySeconds) {}
 

@@ -49,6 +49,26 @@ class RegionLossTest {
   }
 
   @Test
+  void auroraRegionsAreTheGlobalDatabasesAndTheirLossIsTheBestSecondarysRpoLag() {
+    Readings writer = Fixture.readings(
+        Fixture.s("aurora_global_db_region_info", 1, "us-east-1", "primary"),
+        Fixture.s("aurora_global_db_region_info", 1, "us-west-2", "secondary"),
+        Fixture.s("aurora_global_db_region_info", 1, "eu-west-1", "secondary"),
+        Fixture.s("aurora_global_db_rpo_lag_seconds", 1.2, "us-west-2"),
+        Fixture.s("aurora_global_db_rpo_lag_seconds", 5.3, "eu-west-1"));
+    List<RegionLoss.Answer> out = RegionLoss.aurora("apg-writer", writer);
+    assertEquals(List.of(
+        new RegionLoss.Answer("eu-west-1", 0, 0.0, "apg-writer", 2),
+        new RegionLoss.Answer("us-east-1", Double.NaN, 1.2, null, 2),
+        new RegionLoss.Answer("us-west-2", 0, 0.0, "apg-writer", 2)), out);
+    List<RegionLoss.Answer> alone = RegionLoss.aurora("apg-writer",
+        Fixture.readings(Fixture.s("aurora_global_db_region_info", 1, "us-east-1", "primary")));
+    assertEquals(List.of(new RegionLoss.Answer("us-east-1", Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY,
+        null, 0)), alone);
+    assertNull(RegionLoss.aurora("apg-writer", Fixture.readings()), "no global-database samples: labels decide");
+  }
+
+  @Test
   void syncReplicationAcrossRegionsAndTheCommitLatencyItAdds() {
     Map<String, String> apps = Map.of("pg-b", "pg-b", "pg-c", "pg-c");
     Readings first = primaryWith(syncConfig("first", "on", 1), List.of(

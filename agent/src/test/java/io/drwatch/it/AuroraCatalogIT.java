@@ -143,6 +143,8 @@ class AuroraCatalogIT {
       assertTrue(w.value("writer", "pg_database_frozen_xid_age", "database", "rdsadmin").isEmpty());
 
       String exposition = w.exposition();
+      exposition.lines().filter(l -> l.startsWith("drwatch_cluster_") && l.contains("cluster=\"apg\""))
+          .forEach(l -> System.out.println("AuroraCatalogIT: " + l));
       assertTrue(exposition.contains("drwatch_target_up{cluster=\"apg\",target=\"writer\"} 1"), exposition);
       assertTrue(exposition.lines().anyMatch(l -> l.startsWith("drwatch_target_info{") && l.contains("service=\"aurora\"")
           && l.contains("target=\"writer\"")), exposition);
@@ -153,6 +155,17 @@ class AuroraCatalogIT {
       assertTrue(exposition.contains("drwatch_cluster_rpo_layer_managed_info{cluster=\"apg\",layer=\"archive\","
           + "service=\"aurora\"} 1"), exposition);
       assertFalse(exposition.contains("layer=\"archive\"} 0"), exposition);
+      // Losing the primary Region costs the best secondary's RPO lag; Aurora gives no bytes.
+      assertTrue(exposition.contains("drwatch_cluster_region_loss_seconds{cluster=\"apg\",region=\"us-east-1\"} 1.2"),
+          exposition);
+      assertFalse(exposition.contains("drwatch_cluster_region_loss_bytes{cluster=\"apg\",region=\"us-east-1\"}"));
+      assertTrue(exposition.contains("drwatch_cluster_region_survivors{cluster=\"apg\",region=\"us-east-1\"} 2"),
+          exposition);
+      assertTrue(exposition.contains("drwatch_cluster_region_loss_seconds{cluster=\"apg\",region=\"eu-west-1\"} 0"),
+          exposition);
+      // One writer, no split brain, although Aurora's instances report no system identifier.
+      assertTrue(exposition.contains("drwatch_cluster_primaries{cluster=\"apg\"} 1"), exposition);
+      assertTrue(exposition.contains("drwatch_cluster_members_in_recovery{cluster=\"apg\"} 1"), exposition);
     }
   }
 }
