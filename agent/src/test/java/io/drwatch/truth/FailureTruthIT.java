@@ -35,7 +35,8 @@ class FailureTruthIT {
 
   /** Every scenario of the suite, in the order of the table; DrAccuracyDocTest checks the doc has each. */
   public static final List<String> SCENARIOS = List.of("async, stalled receiver", "sync ANY 1, one standby down",
-      "cascading, upstream stalled", "delayed standby beside an async one");
+      "cascading, upstream stalled", "delayed standby beside an async one", "archive-only recovery",
+      "logical subscriber only (archive recovery)");
 
   private static final List<Row> ROWS = new ArrayList<>();
   private static final int ROWS_PER_SECOND = 100;
@@ -97,6 +98,136 @@ class FailureTruthIT {
       pg.standby("delayed1").sql("ALTER SYSTEM SET recovery_min_apply_delay = '1h'");
       pg.standby("delayed1").sql("SELECT pg_reload_conf()");
       scenario(SCENARIOS.get(3), pg, "async1", "async1", () -> { });
+    }
+  }
+
+  @Test
+  void archiveOnlyRecovery() throws Exception {
+    try (PgSandbox pg = PgSandbox.builder().version(Clusters.defaultMajor())
+        .standby("restore1", PgSandbox.Sync.ASYNC).start()) {
+      Row r = archiveOnly(SCENARIOS.get(4), pg);
+      assertTrue(r.lostCommits() > 0, "the segment in progress was never archived: " + r);
+    }
+  }
+
+  /**
+   * The primary's only walsender is a logical subscription (another real server): nothing can be
+   * promoted, drwatch must not read the replica layer as protection, and recovery is from the archive.
+   */
+  @Test
+  void logicalSubscriberOnly() throws Exception {
+    try (PgSandbox pg = PgSandbox.builder().version(Clusters.defaultMajor())
+            .standby("restore1", PgSandbox.Sync.ASYNC).start();
+        PgSandbox subscriber = PgSandbox.builder().version(Clusters.defaultMajor()).start()) {
+      PgNode primary = pg.primary();
+      primary.sql("ALTER SYSTEM SET wal_level = logical");
+      primary.stop();
+      primary.start();
+      for (PgNode n : List.of(primary, subscriber.primary())) {
+        n.sql("CREATE TABLE orders (id bigserial PRIMARY KEY, payload text)");
+      }
+      primary.sql("CREATE PUBLICATION orders_pub FOR TABLE orders");
+      subscriber.primary().sql("CREATE SUBSCRIPTION orders_sub CONNECTION 'host=127.0.0.1 port=" + primary.port()
+          + " user=postgres dbname=postgres' PUBLICATION orders_pub");
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (!"streaming".equals(primary.sql("SELECT state FROM pg_stat_replication WHERE application_name = 'orders_sub'"))) {
+        assertTrue(System.nanoTime() < deadline, "the subscription never streamed");
+        Thread.sleep(100);
+      }
+      Row r = archiveOnly(SCENARIOS.get(5), pg);
+      assertTrue(r.lostCommits() > 0, "a subscriber is no copy of the cluster: " + r);
+    }
+  }
+
+  /**
+   * No standby: the truth is a restore from the WAL archive. {@code restore1} is the sandbox's copy
+   * of the stopped primary (a cold base backup), kept stopped while the workload runs; after the
+   * primary is SIGKILLed it recovers with restore_command from the archive and promotes at its
+   * end. The estimate is the effective RPO (the archive layer's, the replica layer unhealthy).
+   */
+  private Row archiveOnly(String name, PgSandbox pg) throws Exception {
+    PgNode primary = pg.primary();
+    PgNode restore = pg.standby("restore1");
+    restore.stop();
+    primary.sql("SELECT pg_drop_replication_slot('restore1')");
+    try (TruthRig rig = new TruthRig(List.of(primary))) {
+      rig.await("the archive layer", b -> TruthRig.value(b, "drwatch_cluster_rpo_estimate_bytes", "layer", "archive")
+          .isPresent(), Duration.ofSeconds(60));
+      // The workload's table exists in the archive, and the workload starts on a fresh segment.
+      primary.sql("CREATE TABLE IF NOT EXISTS " + AckedWorkload.TABLE + " (id bigint PRIMARY KEY, payload text)");
+      primary.sql("SELECT pg_switch_wal()");
+      rig.await("the switched segment archived", b -> TruthRig.value(b, "pg_archiver_ready_files").orElse(1.0) == 0
+          && TruthRig.value(b, "drwatch_cluster_rpo_estimate_bytes", "layer", "archive").orElse(1e18) < 1e6,
+          Duration.ofSeconds(60));
+      try (AckedWorkload work = new AckedWorkload(primary, ROWS_PER_SECOND, ROW_BYTES)) {
+        long until = System.nanoTime() + Duration.ofSeconds(8).toNanos();
+        String before = rig.metrics();
+        while (System.nanoTime() < until) {
+          Thread.sleep(200);
+          before = rig.metrics();
+        }
+        assertEquals(0, TruthRig.value(before, "drwatch_cluster_rpo_layer_healthy", "layer", "replica").orElse(0.0),
+            "no physical standby streams: the replica layer protects nothing");
+        Double beforeBytes = TruthRig.value(before, "drwatch_cluster_rpo_effective_bytes").orElse(null);
+        Double beforeSeconds = TruthRig.value(before, "drwatch_cluster_rpo_effective_seconds").orElse(null);
+        // What the agent last saw: the archiver sample behind the estimate, and the newest commit
+        // acknowledged by then.
+        double seenBeforeAt = TruthRig.value(before, "drwatch_collector_last_success_timestamp_seconds",
+            "target", primary.name(), "collector", "archiver").orElseThrow();
+        double seenBefore = work.acks().stream().filter(a -> a.atMillis() / 1000.0 <= seenBeforeAt)
+            .mapToDouble(AckedWorkload.Ack::lsn).max().orElse(0);
+
+        primary.kill();
+        String why = work.awaitStopped(10_000);
+        AckedWorkload.Ack lastAck = work.last();
+        Thread.sleep(3 * TruthRig.INTERVAL.toMillis());
+        String after = rig.metrics();
+        Double afterBytes = TruthRig.value(after, "drwatch_cluster_rpo_effective_bytes").orElse(null);
+        Double afterSeconds = TruthRig.value(after, "drwatch_cluster_rpo_effective_seconds").orElse(null);
+
+        // The truth: recover from the archive alone, then count what is missing.
+        double archivedEnd = archivedEnd(pg.archiveDir());
+        java.nio.file.Files.move(restore.dataDir().resolve("standby.signal"), restore.dataDir().resolve("recovery.signal"));
+        long t0 = System.nanoTime();
+        restore.start();
+        awaitWrite(restore);
+        double restoreToWrite = (System.nanoTime() - t0) / 1e9;
+        List<AckedWorkload.Ack> missing = work.missingOn(restore);
+        double truthBytes = missing.isEmpty() ? 0 : Math.max(0, lastAck.lsn() - archivedEnd);
+        double truthSeconds = 0;
+        if (!missing.isEmpty()) {
+          long firstMissingId = missing.get(0).id();
+          long newestPresent = work.acks().stream().filter(a -> a.id() < firstMissingId)
+              .mapToLong(AckedWorkload.Ack::atMillis).max().orElse(work.acks().get(0).atMillis());
+          truthSeconds = (lastAck.atMillis() - newestPresent) / 1000.0;
+        }
+        double unseenBytes = Math.max(0, lastAck.lsn() - seenBefore);
+        double unseenSeconds = Math.max(0, lastAck.atMillis() / 1000.0 - seenBeforeAt);
+        double walPerInterval = work.walPerSecond() * TruthRig.INTERVAL.toSeconds();
+        List<String> outside = new ArrayList<>();
+        checkBytes("before", beforeBytes, truthBytes, unseenBytes, walPerInterval, outside);
+        checkSeconds("before", beforeSeconds, truthSeconds, unseenSeconds, TruthRig.INTERVAL.toSeconds(), outside);
+        // After the kill no writer answers: the archive layer needs one, so there is no estimate to check.
+        Row row = new Row(name, "archive restore", TruthRig.bestCandidate(after), missing.size(), truthBytes,
+            truthSeconds, beforeBytes, beforeSeconds, afterBytes, afterSeconds, unseenBytes, walPerInterval, null,
+            restoreToWrite, outside.isEmpty() ? "within" : "OUTSIDE: " + String.join("; ", outside));
+        System.out.printf("failure truth [%s] workload stopped: %s; %d acks; %s%n", name, why, work.acks().size(), row);
+        synchronized (ROWS) {
+          ROWS.add(row);
+        }
+        assertTrue(outside.isEmpty(), name + ": " + row.verdict());
+        return row;
+      }
+    }
+  }
+
+  /** End of the newest whole segment in the archive, as a byte position (16 MiB segments). */
+  private static double archivedEnd(java.nio.file.Path archive) throws java.io.IOException {
+    try (var files = java.nio.file.Files.list(archive)) {
+      return files.map(p -> p.getFileName().toString()).filter(n -> n.matches("[0-9A-F]{24}"))
+          .mapToDouble(n -> Long.parseLong(n.substring(8, 16), 16) * 4294967296.0
+              + (Long.parseLong(n.substring(16, 24), 16) + 1) * 16777216.0)
+          .max().orElse(0);
     }
   }
 
