@@ -11,13 +11,13 @@ import io.drwatch.collect.CollectorRegistry;
 import io.drwatch.config.AgentConfig;
 import io.drwatch.config.ConfigLoader;
 import io.drwatch.fixture.Clusters;
+import io.drwatch.fixture.HeadlessChromium;
 import io.drwatch.fixture.TestCerts;
 import io.drwatch.http.BasicAuth;
 import io.drwatch.sandbox.PgNode;
 import io.drwatch.sandbox.PgSandbox;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,12 +49,9 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
  * The status page in a real browser (Debian's headless Chromium through its chromedriver) against a
@@ -70,8 +67,6 @@ class StatusPageIT {
 
   private static final String USER = "oncall";
   private static final String PASSWORD = "StatusPass-5566";
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final Path SHOTS = Path.of("target", "status-page");
   private static final Duration WAIT = Duration.ofSeconds(60);
 
@@ -87,11 +82,7 @@ class StatusPageIT {
 
   @BeforeAll
   void start() throws Exception {
-    for (Path p : List.of(CHROMIUM, CHROMEDRIVER)) {
-      assertTrue(Files.isExecutable(p), p + " not found: the status page test needs Debian's chromium and "
-          + "chromium-driver (the build's ensure-ha-components step installs them; or apt-get install chromium "
-          + "chromium-driver)");
-    }
+    browser = HeadlessChromium.start();
     Files.createDirectories(SHOTS);
     TestCerts ca = TestCerts.authority(dir, "ca");
     TestCerts.Leaf cert = ca.issue("agent", "localhost", "rsa");
@@ -125,20 +116,6 @@ class StatusPageIT {
     origin = "https://127.0.0.1:" + agent.port();
     auth = "Basic " + Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
 
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--window-size=1280,1400", "--no-first-run", "--disable-background-networking", "--disable-sync",
-        "--disable-component-update", "--disable-default-apps", "--disable-extensions", "--lang=en-US");
-    options.setAcceptInsecureCerts(true); // the agent's certificate comes from the test's own CA
-    LoggingPreferences logs = new LoggingPreferences();
-    logs.enable(LogType.BROWSER, Level.ALL);
-    logs.enable(LogType.PERFORMANCE, Level.ALL);
-    options.setCapability("goog:loggingPrefs", logs);
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-    browser = new ChromeDriver(service, options);
-    browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
   }
 
   @AfterAll
