@@ -180,7 +180,10 @@ class MonitoringLiveIT {
     for (PgNode n : pg.nodes()) {
       targets.append("    { name = \"").append(n.name()).append("\", url = \"").append(n.jdbcUrl())
           .append("\", user = ").append(PgSandbox.MONITOR_ROLE)
-          .append(", no-password = true, labels { cluster = main }")
+          // three regions, so that the region-loss rules have their signal and a stopped standby
+          // still leaves a survivor outside the writer's region
+          .append(", no-password = true, labels { cluster = main, region = ")
+          .append(n == primary ? "eu" : n.name().equals("sync1") ? "us" : "ap").append(" }")
           .append(", collectors { settings { interval = 2s }")
           .append(n == primary ? pgbackrest : "").append(" } }\n");
     }
