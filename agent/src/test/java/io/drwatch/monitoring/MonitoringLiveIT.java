@@ -354,6 +354,11 @@ class MonitoringLiveIT {
       if (!q.dashboard().equals("drwatch-dr-overview") || q.panel().startsWith("$")) {
         continue;
       }
+      if (q.pending()) {
+        // Listed in dashboards/manifest.yml with what they wait for (e.g. an endpoint probe).
+        System.out.println("[monitoring-it] SKIPPED overview '" + q.panel() + "' per cluster: pending in the manifest");
+        continue;
+      }
       Set<String> names = new java.util.TreeSet<>(PromQl.metricNames(Monitoring.substitute(q.expr())));
       names.removeIf(n -> n.startsWith("drwatch_target_"));
       boolean crdb = names.stream().anyMatch(n -> n.startsWith("crdb_"));
