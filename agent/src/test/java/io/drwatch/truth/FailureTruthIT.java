@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.drwatch.fixture.Clusters;
+import io.drwatch.fixture.PgBackRestRepo;
 import io.drwatch.sandbox.PgNode;
 import io.drwatch.sandbox.PgSandbox;
 import io.drwatch.truth.DrAccuracy.Row;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,7 +38,7 @@ class FailureTruthIT {
   /** Every scenario of the suite, in the order of the table; DrAccuracyDocTest checks the doc has each. */
   public static final List<String> SCENARIOS = List.of("async, stalled receiver", "sync ANY 1, one standby down",
       "cascading, upstream stalled", "delayed standby beside an async one", "archive-only recovery",
-      "logical subscriber only (archive recovery)");
+      "logical subscriber only (archive recovery)", "pgBackRest repository with two clusters' stanzas");
 
   private static final List<Row> ROWS = new ArrayList<>();
   private static final int ROWS_PER_SECOND = 100;
@@ -217,6 +219,94 @@ class FailureTruthIT {
         }
         assertTrue(outside.isEmpty(), name + ": " + row.verdict());
         return row;
+      }
+    }
+  }
+
+  /**
+   * One pgBackRest repository holding our stanza and another cluster's, whose full backup is
+   * newer. The backup layer must be our stanza's (the other's backup restores nothing of ours).
+   * The truth: our newest backup alone, restored with {@code --type=immediate} (consistent at its
+   * end, no WAL after it) into a spare node, and the acknowledged commits missing on it counted.
+   * The estimate is the backup layer's seconds just before the primary is SIGKILLed.
+   */
+  @Test
+  void pgBackRestRepositoryWithTwoClustersStanzas() throws Exception {
+    String exe = PgBackRestRepo.executable().orElse(null);
+    if (exe == null) {
+      System.out.println("SKIPPED FailureTruthIT pgBackRest scenario: pgbackrest is not installed (the build "
+          + "installs the Debian package as root or with passwordless sudo: agent/src/test/sh/ensure-packages.sh)");
+    }
+    Assumptions.assumeTrue(exe != null, "pgbackrest is not installed (apt-get install pgbackrest)");
+    int major = Math.min(Clusters.defaultMajor(), PgBackRestRepo.newestSupportedMajor(PgBackRestRepo.version(exe)));
+    String name = SCENARIOS.get(6);
+    try (PgSandbox ours = PgSandbox.builder().version(major).standby("restore1", PgSandbox.Sync.ASYNC).start();
+        PgSandbox theirs = PgSandbox.builder().version(major).start()) {
+      PgNode primary = ours.primary();
+      PgNode restore = ours.standby("restore1");
+      restore.stop();
+      primary.sql("SELECT pg_drop_replication_slot('restore1')");
+      try (PgBackRestRepo repo = PgBackRestRepo.create(ours, "ours", exe);
+          AckedWorkload work = new AckedWorkload(primary, ROWS_PER_SECOND, ROW_BYTES)) {
+        Thread.sleep(1_000);
+        repo.backup("full"); // ours, under the workload
+        repo.addStanza(theirs, "theirs");
+        repo.backup("theirs", "full"); // newer, and another database's
+        boolean root = "root".equals(System.getProperty("user.name"));
+        String command = (root ? List.of("setpriv", "--reuid=daemon", "--regid=daemon",
+            "--groups=" + PgBackRestRepo.DB_GROUP, "--", exe) : List.of(exe)).stream()
+            .map(c -> "\"" + c + "\"").collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+        Duration pgbackrestInterval = Duration.ofSeconds(3);
+        try (TruthRig rig = new TruthRig(List.of(primary), "collectors { pgbackrest { enabled = true, interval = "
+            + pgbackrestInterval.toSeconds() + "s, timeout = " + pgbackrestInterval.toSeconds() + "s, command = " + command + ", config = \""
+            + repo.config() + "\" } }")) {
+          rig.await("the backup layer", b -> TruthRig.value(b, "drwatch_cluster_rpo_estimate_seconds", "layer", "backup")
+              .isPresent(), Duration.ofSeconds(60));
+          Thread.sleep(2 * pgbackrestInterval.toMillis());
+          String before = rig.metrics();
+          long readAt = System.currentTimeMillis();
+          assertEquals(1, TruthRig.value(before, "drwatch_cluster_rpo_layer_healthy", "layer", "backup").orElse(0.0));
+          Double beforeSeconds = TruthRig.value(before, "drwatch_cluster_rpo_estimate_seconds", "layer", "backup")
+              .orElse(null);
+
+          primary.kill();
+          String why = work.awaitStopped(10_000);
+          AckedWorkload.Ack lastAck = work.last();
+
+          // The truth: our newest backup, restored alone, then the missing acknowledged commits.
+          repo.asDbUser(Duration.ofMinutes(3), "restore", "--pg1-path=" + restore.dataDir(), "--delta",
+              "--type=immediate", "--target-action=promote");
+          // The restored configuration is the primary's: this node's port, and no archiving into our stanza.
+          java.nio.file.Files.writeString(restore.dataDir().resolve("postgresql.auto.conf"),
+              "\nport = " + restore.port() + "\narchive_mode = off\n", java.nio.file.StandardOpenOption.APPEND);
+          long t0 = System.nanoTime();
+          restore.start();
+          awaitWrite(restore);
+          double restoreToWrite = (System.nanoTime() - t0) / 1e9;
+          List<AckedWorkload.Ack> missing = work.missingOn(restore);
+          double truthSeconds = 0;
+          double truthBytes = 0;
+          if (!missing.isEmpty()) {
+            long firstMissingId = missing.get(0).id();
+            AckedWorkload.Ack newestPresent = work.acks().stream().filter(a -> a.id() < firstMissingId)
+                .reduce((a, b) -> b).orElse(work.acks().get(0));
+            truthSeconds = (lastAck.atMillis() - newestPresent.atMillis()) / 1000.0;
+            truthBytes = Math.max(0, lastAck.lsn() - newestPresent.lsn());
+          }
+          double unseenSeconds = Math.max(0, (lastAck.atMillis() - readAt) / 1000.0);
+          List<String> outside = new ArrayList<>();
+          // The layer's input is the collector's sample, so its interval is the resolution.
+          checkSeconds("before", beforeSeconds, truthSeconds, unseenSeconds, pgbackrestInterval.toSeconds(), outside);
+          Row row = new Row(name, "restore of our stanza's backup", "–", missing.size(), truthBytes, truthSeconds,
+              null, beforeSeconds, null, null, 0, work.walPerSecond() * TruthRig.INTERVAL.toSeconds(), null,
+              restoreToWrite, outside.isEmpty() ? "within" : "OUTSIDE: " + String.join("; ", outside));
+          System.out.printf("failure truth [%s] workload stopped: %s; %d acks; %s%n", name, why, work.acks().size(), row);
+          synchronized (ROWS) {
+            ROWS.add(row);
+          }
+          assertTrue(missing.size() > 0, "commits after the backup are not in it: " + row);
+          assertTrue(outside.isEmpty(), name + ": " + row.verdict());
+        }
       }
     }
   }

@@ -27,10 +27,16 @@ final class TruthRig implements AutoCloseable {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   TruthRig(List<PgNode> nodes) throws Exception {
+    this(nodes, "");
+  }
+
+  /** @param targetExtra more settings for every target block, e.g. a collector's options */
+  TruthRig(List<PgNode> nodes, String targetExtra) throws Exception {
     StringBuilder targets = new StringBuilder();
     for (PgNode n : nodes) {
       targets.append("{ name = \"").append(n.name()).append("\", url = \"").append(n.jdbcUrl())
-          .append("\", user = drwatch, no-password = true, labels { cluster = ").append(CLUSTER).append(" } }\n");
+          .append("\", user = drwatch, no-password = true, labels { cluster = ").append(CLUSTER).append(" }")
+          .append(targetExtra.isBlank() ? "" : ", " + targetExtra).append(" }\n");
     }
     String hocon = "drwatch {\n http { host = \"127.0.0.1\", port = 0 }\n"
         + " defaults { interval = 1s, timeout = 1s }\n"
