@@ -16,7 +16,7 @@ public final class ReloadSignal {
 
   public static void install(Agent agent, CollectorRegistry builtIn) {
     try {
-      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> {
+      sun.misc.SignalHandler before = sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> {
         Thread t = new Thread(() -> {
           LOG.info("SIGHUP: reloading {}", agent.config().source());
           try {
@@ -28,6 +28,11 @@ public final class ReloadSignal {
         t.setDaemon(true);
         t.start();
       });
+      if (before == sun.misc.SignalHandler.SIG_IGN) {
+        // The JVM leaves a signal that was ignored at its start ignored (nohup, some service managers).
+        LOG.warn("SIGHUP is ignored in this process (started under nohup?): kill -HUP will not reload the "
+            + "config; start drwatch without it, or restart to apply changes");
+      }
     } catch (IllegalArgumentException | UnsupportedOperationException e) {
       LOG.warn("no SIGHUP on this platform ({}): restart drwatch to apply config changes", e.getMessage());
     }

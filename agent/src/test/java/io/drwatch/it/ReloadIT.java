@@ -53,8 +53,10 @@ class ReloadIT {
       Files.writeString(conf, config(url, "keep", "gone"));
       Path log = dir.resolve("daemon.log");
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      Process p = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
-          "io.drwatch.Main", "run", "--config", conf.toString()))
+      // env --default-signal: a SIGHUP ignored by whatever started the build (nohup) is inherited,
+      // and the JVM then never sees the reload signal.
+      Process p = new ProcessBuilder(List.of("env", "--default-signal=HUP", java, "-cp",
+          System.getProperty("java.class.path"), "io.drwatch.Main", "run", "--config", conf.toString()))
           .redirectErrorStream(true).redirectOutput(log.toFile()).start();
       daemon = p;
       try {
