@@ -258,7 +258,10 @@ class MonitoringLiveIT {
             && count("pg_archiver_last_archived_timestamp_seconds") >= 1
             && count("drwatch_cluster_primaries == 1") == 1
             && (repo == null || count("pgbackrest_stanza_status == 0") == 1));
-    Thread.sleep(35_000);
+    // Rules look back (offsets shortened to TEST_OFFSET, rate windows of 30 s): wait until
+    // Prometheus holds 30 s of history for every target, rather than a fixed time.
+    await("30 s of history for every target in Prometheus", Duration.ofSeconds(90),
+        () -> count("drwatch_target_up offset 30s") == 4);
     System.out.println("[monitoring-it] cluster, agent and Prometheus ready in "
         + Duration.between(t0, Instant.now()).toSeconds() + " s");
   }
