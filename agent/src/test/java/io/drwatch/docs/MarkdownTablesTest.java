@@ -17,11 +17,14 @@ import org.junit.jupiter.api.Test;
  * Every table in README.md, CHANGELOG.md and docs/ renders as a table on GitHub: a blank line (or a
  * heading) before it, a header row, a delimiter row with as many cells, and no row with more cells
  * than the header. A merge that strands rows under a paragraph, or a cell holding an unescaped
- * {@code |} (GitHub splits on it even inside backticks), fails here with file:line.
+ * {@code |} (GitHub splits on it even inside backticks), fails here with file:line. So does a
+ * conflict marker a merge left behind (a {@code <<<<<<<} or {@code >>>>>>>} line outside a code
+ * block; {@code =======} alone is a setext heading's underline).
  */
 class MarkdownTablesTest {
 
   private static final Pattern DELIMITER_CELL = Pattern.compile(":?-{3,}:?");
+  private static final Pattern CONFLICT_MARKER = Pattern.compile("(<{7}|>{7})( .*)?");
 
   @Test
   void everyTableRenders() throws IOException {
@@ -48,6 +51,10 @@ class MarkdownTablesTest {
       String line = lines.get(i).strip();
       if (line.startsWith("```")) {
         fenced = !fenced;
+        continue;
+      }
+      if (!fenced && CONFLICT_MARKER.matcher(lines.get(i)).matches()) {
+        out.add(file + ":" + (i + 1) + ": a merge conflict marker (" + abbreviate(line) + ")");
         continue;
       }
       boolean row = !fenced && line.startsWith("|");
@@ -100,5 +107,7 @@ class MarkdownTablesTest {
     assertEquals(1, problems("x.md", List.of("", "| a | b |", "| --- | --- |", "| `x|y` | z |")).size());
     assertEquals(List.of(), problems("x.md", List.of("", "| a | b |", "| --- | --- |", "| `x\\|y` | z |")));
     assertEquals(List.of(), problems("x.md", List.of("```", "| not | a table |", "```")));
+    assertEquals(2, problems("x.md", List.of("<<<<<<< HEAD", "a", "=======", "b", ">>>>>>> 06868fc (x)")).size());
+    assertEquals(List.of(), problems("x.md", List.of("Title", "=======", "", "```", "<<<<<<< HEAD", "```")));
   }
 }
