@@ -60,7 +60,9 @@ class ReloadIT {
           .redirectErrorStream(true).redirectOutput(log.toFile()).start();
       daemon = p;
       try {
-        String body = await(b -> up(b, "keep") && up(b, "gone") && b.contains("pg_wal_lsn_bytes{target=\"gone\"}"));
+        // Both targets sampled before the reload: the no-gap check below needs keep's samples there first.
+        String body = await(b -> up(b, "keep") && up(b, "gone") && b.contains("pg_wal_lsn_bytes{target=\"gone\"}")
+            && b.contains("pg_wal_lsn_bytes{target=\"keep\"}"));
         assertTrue(up(body, "keep"), body);
 
         // Remove "gone", add "fresh"; "keep" moves to another line, which is no change.
