@@ -15,10 +15,10 @@ import io.drwatch.fixture.Watch;
 import io.drwatch.sample.CollectorResult;
 import io.drwatch.sample.TargetStatus;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -75,11 +75,24 @@ class CrdbCatalogIT {
         + ", got " + actual);
   }
 
+  /** The hours (or days) from {@code start} to now: one, or two across a boundary. */
+  private static Set<Instant> since(Instant start, ChronoUnit unit) {
+    return Set.copyOf(List.of(start.truncatedTo(unit), Instant.now().truncatedTo(unit)));
+  }
+
+  /** {@code actual} is {@code expected} of one of the anchors (to the second). */
+  private static void oneOf(Set<Instant> anchors, UnaryOperator<Instant> expected, double actual, String what) {
+    Set<Long> allowed = anchors.stream().map(a -> expected.apply(a).getEpochSecond()).collect(Collectors.toSet());
+    assertTrue(allowed.stream().anyMatch(e -> Math.abs(e - actual) <= 1), what + ": expected one of " + allowed
+        + ", got " + actual);
+  }
+
   @ParameterizedTest(name = "{0}")
   @EnumSource(value = Layout.class, names = {"V23_2", "V24_3", "V25_3", "V25_4"})
   void everyCollectorReadsTheLayoutAsTheMonitoringRole(Layout l) throws Exception {
     String t = "crdb";
     try (Watch w = new Watch(config(target(catalog, l, t, "")))) {
+      Instant roundStarted = Instant.now();
       w.round();
       TargetStatus status = w.cache().view().targets().get(0);
       assertTrue(status.up(), "up: " + status.lastError());
@@ -158,9 +171,12 @@ class CrdbCatalogIT {
       assertEquals(1, w.require(t, "crdb_jobs", "job_type", "CHANGEFEED", "status", "running"));
       near(now() - 1800, w.require(t, "crdb_jobs_last_success_timestamp_seconds", "job_type", "BACKUP"), 60,
           "newest backup");
-      Instant hour = catalog.seededAt().truncatedTo(ChronoUnit.HOURS);
-      near(hour.minus(58, ChronoUnit.MINUTES).getEpochSecond(),
-          w.require(t, "crdb_jobs_last_failure_timestamp_seconds", "job_type", "BACKUP"), 60, "backup failure");
+      // Hour- and day-anchored times follow the hour and the day of the query, which ran between
+      // roundStarted and now: one hour (or day), two only when the round straddled a boundary.
+      Set<Instant> hours = since(roundStarted, ChronoUnit.HOURS);
+      Set<Instant> midnights = since(roundStarted, ChronoUnit.DAYS);
+      oneOf(hours, h -> h.minus(58, ChronoUnit.MINUTES),
+          w.require(t, "crdb_jobs_last_failure_timestamp_seconds", "job_type", "BACKUP"), "backup failure");
       near(now() - 7200, w.require(t, "crdb_jobs_last_failure_timestamp_seconds", "job_type", "RESTORE"), 60,
           "restore failure");
       near(now() - 5 * 86400, w.require(t, "crdb_jobs_oldest_running_created_timestamp_seconds",
@@ -180,11 +196,10 @@ class CrdbCatalogIT {
       assertEquals(86400, w.require(t, "crdb_backup_schedule_expected_interval_seconds", "schedule_id", "1001"));
       assertEquals(3600, w.require(t, "crdb_backup_schedule_expected_interval_seconds", "schedule_id", "1002"));
       assertEquals(7 * 86400, w.require(t, "crdb_backup_schedule_expected_interval_seconds", "schedule_id", "1003"));
-      Instant midnight = catalog.seededAt().atZone(ZoneOffset.UTC).truncatedTo(ChronoUnit.DAYS).toInstant();
-      assertEquals(midnight.minus(1, ChronoUnit.DAYS).plus(20, ChronoUnit.MINUTES).getEpochSecond(),
-          w.require(t, "crdb_backup_schedule_last_success_timestamp_seconds", "schedule_id", "1001"), 1);
-      assertEquals(hour.minus(3, ChronoUnit.HOURS).plus(5, ChronoUnit.MINUTES).getEpochSecond(),
-          w.require(t, "crdb_backup_schedule_last_success_timestamp_seconds", "schedule_id", "1002"), 1);
+      oneOf(midnights, d -> d.minus(1, ChronoUnit.DAYS).plus(20, ChronoUnit.MINUTES),
+          w.require(t, "crdb_backup_schedule_last_success_timestamp_seconds", "schedule_id", "1001"), "1001 success");
+      oneOf(hours, h -> h.minus(3, ChronoUnit.HOURS).plus(5, ChronoUnit.MINUTES),
+          w.require(t, "crdb_backup_schedule_last_success_timestamp_seconds", "schedule_id", "1002"), "1002 success");
       assertEquals(1, w.require(t, "crdb_backup_schedule_unfinished_jobs", "schedule_id", "1002"));
       assertTrue(w.value(t, "crdb_backup_schedule_last_success_timestamp_seconds", "schedule_id", "1003").isEmpty());
       assertEquals(1, w.require(t, "crdb_backup_schedule_info", "schedule_id", "1003", "recurrence", "0 3 * * SUN"));
@@ -299,6 +314,41 @@ class CrdbCatalogIT {
       assertEquals(0, w.require("a", "crdb_statements_active_fingerprints"));
       assertEquals(0, w.require("a", "crdb_statement_interval_executions", "fingerprint_id", "other"));
       assertTrue(w.value("a", "crdb_statement_interval_executions", "fingerprint_id", a1).isEmpty());
+    }
+  }
+
+  /**
+   * The scenario must read the same whichever hour or day it is queried in (MonitoringLiveIT runs
+   * for minutes and compares alerts with Prometheus's clock): seeded 25 hours earlier, the
+   * schedules' cadence and next runs are still those of the scenario, measured from the current
+   * hour and midnight. Before the anchored rows slid with the clock, this read the daily schedule
+   * as missed and both next runs in the past (and seeding waited out the last 5 minutes of an hour).
+   */
+  @Test
+  void theScheduleScenarioFollowsTheClock() {
+    Layout l = Layout.V25_3;
+    Runnable restore = catalog.seededEarlier(l, java.time.Duration.ofHours(25));
+    try (Watch w = new Watch(config(target(catalog, l, "crdb", "")))) {
+      Instant roundStarted = Instant.now();
+      w.round();
+      Set<Instant> hours = since(roundStarted, ChronoUnit.HOURS);
+      Set<Instant> midnights = since(roundStarted, ChronoUnit.DAYS);
+      assertEquals(0, w.require("crdb", "crdb_backup_schedule_missed_cadence", "schedule_id", "1001"));
+      assertEquals(1, w.require("crdb", "crdb_backup_schedule_missed_cadence", "schedule_id", "1002"));
+      oneOf(midnights, d -> d.plus(1, ChronoUnit.DAYS),
+          w.require("crdb", "crdb_backup_schedule_next_run_timestamp_seconds", "schedule_id", "1001"), "1001 next run");
+      oneOf(hours, h -> h.plus(1, ChronoUnit.HOURS),
+          w.require("crdb", "crdb_backup_schedule_next_run_timestamp_seconds", "schedule_id", "1002"), "1002 next run");
+      oneOf(midnights, d -> d.minus(1, ChronoUnit.DAYS).plus(20, ChronoUnit.MINUTES),
+          w.require("crdb", "crdb_backup_schedule_last_success_timestamp_seconds", "schedule_id", "1001"), "1001 success");
+      oneOf(hours, h -> h.minus(3, ChronoUnit.HOURS).plus(5, ChronoUnit.MINUTES),
+          w.require("crdb", "crdb_backup_schedule_last_success_timestamp_seconds", "schedule_id", "1002"), "1002 success");
+      // Times not anchored to the clock age like stored times do: the backup running since
+      // 10 minutes before seeding has now been running for 25 h 10 min.
+      near(now() - 25 * 3600 - 600, w.require("crdb", "crdb_jobs_oldest_running_created_timestamp_seconds",
+          "job_type", "BACKUP"), 60, "running backup");
+    } finally {
+      restore.run();
     }
   }
 
