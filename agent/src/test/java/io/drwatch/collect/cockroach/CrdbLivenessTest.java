@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * CockroachDB collector mappings (rows → samples) from fixture rows, compared as exposition text
  * and checked by promtool. Golden texts keep TYPE lines and drop HELP lines and drwatch_*.
  */
-class CrdbMappingTest {
+class CrdbLivenessTest {
 
   private static final Instant NOW = Instant.parse("2025-03-12T14:37:20Z");
   private static final double T = NOW.getEpochSecond();

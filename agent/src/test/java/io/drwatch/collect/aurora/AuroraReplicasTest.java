@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** Rows shaped as AWS documents the Aurora functions (NULLs where the writer has none) → samples. */
-class AuroraMappingTest {
+class AuroraReplicasTest {
 
   private static String text(List<Sample> samples) {
     return samples.stream().map(s -> s.family().name() + s.labelValues() + "=" + s.value())

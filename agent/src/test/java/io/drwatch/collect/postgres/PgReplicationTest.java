@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * rendering also goes through {@code promtool check metrics}. Goldens keep TYPE lines and drop
  * HELP lines and the agent's own drwatch_* families.
  */
-class CollectorMappingTest {
+class PgReplicationTest {
 
   private static final Instant NOW = Instant.parse("2025-01-01T00:00:00Z");
   private static final long MIB = 1024 * 1024;

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * Row mappings of the database, activity, locks, tables, bgwriter, checkpointer and io collectors,
  * per version shape, against golden exposition (every rendering also passes promtool).
  */
-class QueryPerfMappingTest {
+class PgDatabaseTest {
 
   private static final Instant NOW = Instant.parse("2025-01-01T00:00:00Z");
 
