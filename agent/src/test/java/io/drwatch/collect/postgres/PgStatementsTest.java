@@ -1,5 +1,6 @@
 package io.drwatch.collect.postgres;
 
+import static io.drwatch.collect.postgres.Goldens.expose;
 import static io.drwatch.fixture.Rows.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,32 +15,13 @@ import io.drwatch.config.AgentConfig;
 import io.drwatch.config.ConfigException;
 import io.drwatch.config.ConfigLoader;
 import io.drwatch.fixture.Exposition;
-import io.drwatch.fixture.Promtool;
-import io.drwatch.fixture.TestClock;
-import io.drwatch.http.CacheSnapshots;
-import io.drwatch.sample.CollectorResult;
-import io.drwatch.sample.SampleCache;
 import io.drwatch.sample.Schedule;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** pg_stat_statements rows through the tracker to exposition, per extension version shape. */
 class PgStatementsTest {
-
-  private static final Instant NOW = Instant.parse("2025-01-01T00:00:00Z");
-
-  static String expose(List<Sample> samples) throws Exception {
-    TestClock clock = new TestClock(NOW);
-    SampleCache cache = new SampleCache(clock);
-    cache.putResult(new CollectorResult("pg-a", "statements", true, samples, NOW, 0.01, null, NOW, 0,
-        Duration.ofSeconds(90)));
-    String full = Exposition.text(new CacheSnapshots(cache, clock).collect());
-    assertEquals("", Promtool.checkMetrics(full), full);
-    return Exposition.withoutAgentFamilies(full);
-  }
 
   /** A row as the 1.9+ statements query returns it. */
   static Row stmt(long queryid, String db, double calls, double execSeconds, double rows, Integer toplevel) {
@@ -82,7 +64,7 @@ class PgStatementsTest {
     TopN.Result r = run(t, false, 1, stmt(42, "app", 11, 2.5, 101, 1), stmt(-7, "app", 9, 4.5, 9, 1));
     String hostile = "SELECT $1 AS \"we\"\"ird\\\\ ü 🚀\",\n\t'\\n' /* \"quoted\" \\ comment\r\n */ FROM t";
     List<Sample> samples = PgStatements.map(r, Map.of(42L, "unused", -7L, hostile), 3.0, 1735689000.0, 3, TOP1);
-    String text = expose(samples);
+    String text = expose("statements", samples);
     assertEquals("""
         # TYPE pg_statements_calls_total counter
         pg_statements_calls_total{database="app",queryid="-7",target="pg-a",toplevel="true",user="alice"} 9.0
@@ -113,7 +95,7 @@ class PgStatementsTest {
         "stats_since", null);
     TopN<PgStatements.Key> t = new TopN<>(PgStatements.COLUMNS.length, 0);
     TopN.Result r = run(t, true, 5, legacy);
-    String text = expose(PgStatements.map(r, Map.of(), null, null, 1,
+    String text = expose("statements", PgStatements.map(r, Map.of(), null, null, 1,
         new PgStatements.Options(5, false, 200)));
     assertTrue(text.contains("pg_statements_calls_total{database=\"postgres\",queryid=\"1\",target=\"pg-a\",toplevel=\"\",user=\"bob\"} 3.0"), text);
     for (String absent : List.of("pg_statements_plans_total", "pg_statements_plan_time", "pg_statements_wal_",
