@@ -1,20 +1,18 @@
 package io.drwatch.collect.aurora;
 
+import static io.drwatch.collect.aurora.Goldens.text;
 import static io.drwatch.fixture.Rows.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.drwatch.collect.Sample;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** Rows shaped as AWS documents the Aurora functions (NULLs where the writer has none) → samples. */
+/**
+ * The aurora_replicas collector: {@code aurora_replica_status()} rows → samples.
+ * Rows shaped as AWS documents the function (NULLs where the writer has none).
+ */
 class AuroraReplicasTest {
-
-  private static String text(List<Sample> samples) {
-    return samples.stream().map(s -> s.family().name() + s.labelValues() + "=" + s.value())
-        .collect(Collectors.joining("\n"));
-  }
 
   @Test
   void replicaStatusWriterHasNoLagReadersDo() {
@@ -41,35 +39,5 @@ class AuroraReplicasTest {
         aurora_replica_highest_lsn_received[apg-reader-2]=4.49E9
         aurora_replica_last_update_timestamp_seconds[apg-reader-2]=1.8E9
         aurora_replica_active_transactions[apg-reader-2]=0.0""", text(out));
-  }
-
-  @Test
-  void globalDbPrimaryReportsMinusOneWhichIsNoLagNotZero() {
-    List<Sample> out = AuroraGlobalDb.map(List.of(
-        row("aws_region", "us-east-1", "highest_lsn_written", 9.0e9, "durability_lag_ms", -1.0, "rpo_lag_ms", -1.0,
-            "last_calculation", 0.0),
-        row("aws_region", "us-west-2", "highest_lsn_written", 8.9e9, "durability_lag_ms", 850.0, "rpo_lag_ms", 1200.0,
-            "last_calculation", 1.8e9)));
-    assertEquals("""
-        aurora_global_db_region_info[us-east-1, primary]=1.0
-        aurora_global_db_highest_lsn_written[us-east-1]=9.0E9
-        aurora_global_db_region_info[us-west-2, secondary]=1.0
-        aurora_global_db_highest_lsn_written[us-west-2]=8.9E9
-        aurora_global_db_durability_lag_seconds[us-west-2]=0.85
-        aurora_global_db_rpo_lag_seconds[us-west-2]=1.2
-        aurora_global_db_last_lag_calculation_timestamp_seconds[us-west-2]=1.8E9""", text(out));
-  }
-
-  @Test
-  void globalDbInstancesVisibilityLagForReadersOnly() {
-    List<Sample> out = AuroraGlobalDbInstances.map(List.of(
-        row("server_id", "apg-writer-1", "session_id", "MASTER_SESSION_ID", "aws_region", "us-east-1",
-            "visibility_lag_seconds", null),
-        row("server_id", "apg-west-1", "session_id", "0b1c", "aws_region", "us-west-2",
-            "visibility_lag_seconds", 0.031)));
-    assertEquals("""
-        aurora_global_db_instance_info[apg-writer-1, us-east-1, writer]=1.0
-        aurora_global_db_instance_info[apg-west-1, us-west-2, reader]=1.0
-        aurora_global_db_instance_visibility_lag_seconds[apg-west-1, us-west-2]=0.031""", text(out));
   }
 }
