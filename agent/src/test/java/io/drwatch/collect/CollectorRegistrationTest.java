@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -21,12 +22,17 @@ import org.junit.jupiter.api.Test;
  * Adding a collector is one source file (plus its test and its docs section): the file registers
  * itself in {@code META-INF/services/io.drwatch.collect.Collector}, and its class is named after
  * its config key. This test finds every collector class in the compiled {@code io.drwatch.collect}
- * packages and fails, naming the class, when one is not registered or is misnamed.
+ * packages and fails, naming the class, when one is not registered, is misnamed or has no test of
+ * its own.
  */
 class CollectorRegistrationTest {
 
   /** Collectors defined in config, not on the classpath. */
   private static final String CONFIG_DEFINED = "io.drwatch.collect.custom.";
+
+  /** Where a collector's test lives, from the root of the checkout. */
+  private static final String TEST_SOURCES = "agent/src/test/java";
+  private static final Pattern TEST_METHOD = Pattern.compile("@(Test|ParameterizedTest)\\b");
 
   @Test
   void everyCollectorClassIsRegistered() throws Exception {
@@ -91,6 +97,46 @@ class CollectorRegistrationTest {
     List<String> off = CollectorRegistry.builtIn().entries().stream()
         .filter(e -> !e.enabledByDefault()).map(e -> e.collector().name()).toList();
     assertEquals(List.of("heartbeat", "pgbackrest"), off);
+  }
+
+  /**
+   * Each collector's unit test sits beside it, named after it ({@code PgWal -> PgWalTest}, same
+   * package under agent/src/test/java), and has a test method that uses the class: its rows →
+   * samples mapping against golden text, as the others do. A shared test file would hide a
+   * collector that nobody tests.
+   */
+  @Test
+  void everyCollectorHasItsOwnTest() throws IOException {
+    Path root = repositoryRoot();
+    List<String> problems = new ArrayList<>();
+    for (CollectorRegistry.Entry e : CollectorRegistry.builtIn().entries()) {
+      Class<?> c = e.collector().getClass();
+      String test = TEST_SOURCES + "/" + c.getPackageName().replace('.', '/') + "/" + c.getSimpleName() + "Test.java";
+      Path file = root.resolve(test);
+      if (!Files.isRegularFile(file)) {
+        problems.add("collector '" + e.collector().name() + "' has no test: add " + test
+            + " (its rows -> samples mapping against golden text, as the other collector tests do)");
+        continue;
+      }
+      String text = Files.readString(file).replace(c.getSimpleName() + "Test", "");
+      if (!TEST_METHOD.matcher(text).find()
+          || !Pattern.compile("\\b" + Pattern.quote(c.getSimpleName()) + "\\b").matcher(text).find()) {
+        problems.add(test + " has no test method that uses " + c.getSimpleName());
+      }
+    }
+    if (!problems.isEmpty()) {
+      fail("collectors without their own test:\n  - " + String.join("\n  - ", problems));
+    }
+  }
+
+  /** The checkout: the first directory above the working directory that holds the test sources. */
+  private static Path repositoryRoot() {
+    for (Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      if (Files.isDirectory(dir.resolve(TEST_SOURCES))) {
+        return dir;
+      }
+    }
+    throw new IllegalStateException("no " + TEST_SOURCES + " above " + System.getProperty("user.dir"));
   }
 
   /** Concrete top-level Collector classes compiled into io/drwatch/collect (custom ones aside). */
