@@ -10,6 +10,7 @@ import io.drwatch.Agent;
 import io.drwatch.collect.CollectorRegistry;
 import io.drwatch.config.AgentConfig;
 import io.drwatch.config.ConfigLoader;
+import io.drwatch.fixture.Await;
 import io.drwatch.fixture.LogCapture;
 import io.drwatch.fixture.TestCerts;
 import java.io.IOException;
@@ -130,21 +131,10 @@ class HttpSecurityTest {
     Files.copy(next.cert(), dir.resolve("cert.tmp"));
     Files.move(dir.resolve("cert.tmp"), leaf.cert(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
 
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (true) {
-      try {
-        // a new client each time: no pooled connection or resumed session from before
-        if (get(client(ca2.trustingContext()), url, null).statusCode() == 200) {
-          break;
-        }
-      } catch (IOException notYet) {
-        // still the old certificate
-      }
-      if (System.nanoTime() > deadline) {
-        fail("the certificate signed by ca2 was not served within 60 s of the rotation");
-      }
-      Thread.sleep(200);
-    }
+    // a new client each time: no pooled connection or resumed session from before; an IOException
+    // (the old certificate, untrusted by ca2) is "not yet"
+    Await.until("the certificate signed by ca2 served after the rotation", Duration.ofSeconds(60),
+        () -> get(client(ca2.trustingContext()), url, null).statusCode(), status -> status == 200);
     assertRefused(() -> client(ca1.trustingContext()), url);
   }
 
@@ -156,13 +146,8 @@ class HttpSecurityTest {
     String url = "https://localhost:" + port + "/healthz";
     try (LogCapture log = new LogCapture()) {
       Files.writeString(leaf.key(), "-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n");
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (log.count("not reloaded") == 0) {
-        if (System.nanoTime() > deadline) {
-          fail("no warning about the broken key within 60 s: " + log.text());
-        }
-        Thread.sleep(100);
-      }
+      Await.condition("a warning about the broken key", Duration.ofSeconds(60), () -> log.count("not reloaded") > 0,
+          log::text);
       assertTrue(log.text().contains(leaf.key().toString()), log.text());
       assertFalse(log.text().contains("not a key"), "the key file's contents are not logged");
     }

@@ -86,11 +86,17 @@ class StatusHistoryTest {
     assertEquals(copies, keep.size());
   }
 
-  private static long used(MemoryMXBean mem) throws InterruptedException {
-    for (int i = 0; i < 3; i++) {
+  /** Heap in use once collections stop freeing anything (System.gc() is a full, synchronous collection). */
+  private static long used(MemoryMXBean mem) {
+    long used = Long.MAX_VALUE;
+    for (int i = 0; i < 5; i++) {
       System.gc();
-      Thread.sleep(50);
+      long now = mem.getHeapMemoryUsage().getUsed();
+      if (now >= used) {
+        return now;
+      }
+      used = now;
     }
-    return mem.getHeapMemoryUsage().getUsed();
+    return used;
   }
 }

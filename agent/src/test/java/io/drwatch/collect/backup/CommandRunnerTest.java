@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.drwatch.fixture.Await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -104,11 +106,9 @@ class CommandRunnerTest {
       });
       t.setDaemon(true);
       t.start();
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (ProcessHandle.current().children().findAny().isEmpty() && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
-      System.out.println("child " + ProcessHandle.current().children().findAny().orElseThrow().pid());
+      ProcessHandle child = Await.until("the runner's child process", Duration.ofSeconds(30), Duration.ofMillis(20),
+          () -> ProcessHandle.current().children().findAny(), Optional::isPresent, String::valueOf).orElseThrow();
+      System.out.println("child " + child.pid());
       System.exit(0);
     }
   }
