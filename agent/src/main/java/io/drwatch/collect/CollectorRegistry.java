@@ -1,6 +1,7 @@
 package io.drwatch.collect;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,10 +11,11 @@ import java.util.Set;
 
 /**
  * Every collector and whether it runs by default. An unknown collector name in config is an error
- * at start-up, checked against this list. The built-in collectors register themselves: each is
- * listed in {@code META-INF/services/io.drwatch.collect.Collector} (one line per collector, in the
- * order they are documented), so this class imports none of them. {@code CollectorRegistrationTest}
- * fails when a collector class is missing from that file or not named after its config key.
+ * at start-up, checked against this list. The built-in collectors register themselves: each
+ * carries {@code @AutoService(Collector.class)}, from which the build writes
+ * {@code META-INF/services/io.drwatch.collect.Collector} for {@link ServiceLoader}, so this class
+ * imports none of them and adding a collector touches no shared file. {@code CollectorRegistrationTest}
+ * fails when a collector class is not registered or not named after its config key.
  */
 public final class CollectorRegistry {
 
@@ -38,6 +40,8 @@ public final class CollectorRegistry {
       throw new IllegalStateException("no collectors registered: META-INF/services/"
           + Collector.class.getName() + " is missing from the classpath");
     }
+    // One order wherever the list shows (config errors, schedules), whatever the file's order.
+    list.sort(Comparator.comparing(e -> e.collector().getClass().getName()));
     return new CollectorRegistry(list);
   }
 

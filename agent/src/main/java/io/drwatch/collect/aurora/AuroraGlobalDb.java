@@ -3,6 +3,8 @@ package io.drwatch.collect.aurora;
 import static io.drwatch.collect.MetricFamily.gauge;
 import static io.drwatch.collect.MetricFamily.info;
 
+import com.google.auto.service.AutoService;
+import io.drwatch.collect.Collector;
 import io.drwatch.collect.Db;
 import io.drwatch.collect.MetricFamily;
 import io.drwatch.collect.Row;
@@ -19,6 +21,7 @@ import java.util.List;
  * time of 1970-01-01: it gets the info series and no lag, never a false 0. A secondary's
  * {@code rpo_lag_in_msec} is what losing the primary region would cost: the cross-region RPO.
  */
+@AutoService(Collector.class)
 public final class AuroraGlobalDb implements AuroraCollector {
 
   public static final MetricFamily REGION = info("aurora_global_db_region_info",

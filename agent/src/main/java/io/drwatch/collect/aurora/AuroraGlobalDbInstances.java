@@ -3,6 +3,8 @@ package io.drwatch.collect.aurora;
 import static io.drwatch.collect.MetricFamily.gauge;
 import static io.drwatch.collect.MetricFamily.info;
 
+import com.google.auto.service.AutoService;
+import io.drwatch.collect.Collector;
 import io.drwatch.collect.Db;
 import io.drwatch.collect.MetricFamily;
 import io.drwatch.collect.Row;
@@ -19,6 +21,7 @@ import java.util.List;
  * {@code visibility_lag_in_msec} is how far a reader lags behind its writer (primary cluster) or
  * behind its secondary volume (secondary clusters); the writer's reader-only columns are NULL.
  */
+@AutoService(Collector.class)
 public final class AuroraGlobalDbInstances implements AuroraCollector {
 
   static final MetricFamily INSTANCE = info("aurora_global_db_instance_info",

@@ -3,6 +3,8 @@ package io.drwatch.collect.aurora;
 import static io.drwatch.collect.MetricFamily.gauge;
 import static io.drwatch.collect.MetricFamily.info;
 
+import com.google.auto.service.AutoService;
+import io.drwatch.collect.Collector;
 import io.drwatch.collect.Db;
 import io.drwatch.collect.MetricFamily;
 import io.drwatch.collect.Row;
@@ -21,6 +23,7 @@ import java.util.List;
  * has no lag series. Numbers are cast to float8 in SQL, since AWS documents names but not types.
  * Aurora's LSNs are positions in its storage log, not WAL bytes: they carry no {@code _bytes}.
  */
+@AutoService(Collector.class)
 public final class AuroraReplicas implements AuroraCollector {
 
   static final MetricFamily INFO = info("aurora_replica_info",

@@ -3,6 +3,7 @@ package io.drwatch.collect.backup;
 import static io.drwatch.collect.MetricFamily.gauge;
 import static io.drwatch.collect.MetricFamily.info;
 
+import com.google.auto.service.AutoService;
 import com.typesafe.config.Config;
 import io.drwatch.collect.Collector;
 import io.drwatch.collect.Db;
@@ -45,6 +46,7 @@ import java.util.stream.Collectors;
  * carry the command's arguments or environment, and option values that look like secrets are
  * masked, since pgBackRest echoes a malformed config line in its error.
  */
+@AutoService(Collector.class)
 public final class Pgbackrest implements Collector {
 
   public static final MetricFamily STANZA_STATUS = gauge("pgbackrest_stanza_status",

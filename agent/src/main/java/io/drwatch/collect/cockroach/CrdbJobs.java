@@ -2,6 +2,7 @@ package io.drwatch.collect.cockroach;
 
 import static io.drwatch.collect.MetricFamily.gauge;
 
+import com.google.auto.service.AutoService;
 import io.drwatch.collect.Collector;
 import io.drwatch.collect.Db;
 import io.drwatch.collect.MetricFamily;
@@ -25,6 +26,7 @@ import java.util.Map;
  * {@code extract(epoch …)} reads alike. Job descriptions and errors (which may hold storage URIs
  * with credentials) are never read.
  */
+@AutoService(Collector.class)
 public final class CrdbJobs implements CockroachCollector {
 
   static final List<String> TYPES = List.of("BACKUP", "RESTORE", "CHANGEFEED");

@@ -2,6 +2,7 @@ package io.drwatch.collect.cockroach;
 
 import static io.drwatch.collect.MetricFamily.gauge;
 
+import com.google.auto.service.AutoService;
 import com.typesafe.config.Config;
 import io.drwatch.collect.Collector;
 import io.drwatch.collect.Db;
@@ -25,6 +26,7 @@ import java.util.Set;
  * can hang while the cluster is unhealthy; that view has no replica counts. Node ids are bounded
  * by the cluster size.
  */
+@AutoService(Collector.class)
 public final class CrdbLiveness implements CockroachCollector {
 
   static final List<String> MEMBERSHIPS = List.of("active", "decommissioning", "decommissioned");

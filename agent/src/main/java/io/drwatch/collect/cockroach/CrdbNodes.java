@@ -3,6 +3,7 @@ package io.drwatch.collect.cockroach;
 import static io.drwatch.collect.MetricFamily.gauge;
 import static io.drwatch.collect.MetricFamily.info;
 
+import com.google.auto.service.AutoService;
 import io.drwatch.collect.Collector;
 import io.drwatch.collect.Db;
 import io.drwatch.collect.MetricFamily;
@@ -22,6 +23,7 @@ import java.util.List;
  * the node itself believes. {@code args} and {@code env} (process arguments and environment,
  * sensitive) are never read.
  */
+@AutoService(Collector.class)
 public final class CrdbNodes implements CockroachCollector {
 
   static final MetricFamily NODE_INFO = info("crdb_node_info",

@@ -3,6 +3,7 @@ package io.drwatch.collect.cockroach;
 import static io.drwatch.collect.MetricFamily.gauge;
 import static io.drwatch.collect.MetricFamily.info;
 
+import com.google.auto.service.AutoService;
 import io.drwatch.collect.Collector;
 import io.drwatch.collect.Db;
 import io.drwatch.collect.MetricFamily;
@@ -28,6 +29,7 @@ import java.util.Map;
  * {@code schedules.BACKUP.last-completed-time} metric. Without VIEWJOB the schedules still show,
  * without their jobs (said once).
  */
+@AutoService(Collector.class)
 public final class CrdbSchedules implements CockroachCollector {
 
   public static final MetricFamily SCHEDULE_INFO = info("crdb_backup_schedule_info",

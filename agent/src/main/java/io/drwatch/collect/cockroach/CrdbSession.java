@@ -2,6 +2,7 @@ package io.drwatch.collect.cockroach;
 
 import static io.drwatch.collect.MetricFamily.info;
 
+import com.google.auto.service.AutoService;
 import io.drwatch.collect.Collector;
 import io.drwatch.collect.Db;
 import io.drwatch.collect.MetricFamily;
@@ -21,6 +22,7 @@ import java.util.List;
  * {@code node_id}. Behind a load balancer the node can change between sessions: this is the node
  * of the session that ran it.
  */
+@AutoService(Collector.class)
 public final class CrdbSession implements CockroachCollector {
 
   static final MetricFamily SESSION_INFO = info("crdb_session_info",

@@ -3,6 +3,7 @@ package io.drwatch.collect.cockroach;
 import static io.drwatch.collect.MetricFamily.gauge;
 import static io.drwatch.collect.MetricFamily.info;
 
+import com.google.auto.service.AutoService;
 import io.drwatch.collect.Collector;
 import io.drwatch.collect.Db;
 import io.drwatch.collect.MetricFamily;
@@ -26,6 +27,7 @@ import java.util.TreeSet;
  * change rarely: every 5 minutes by default. Behind the 26.1 access gate only the zone part is
  * readable (zones is a supported table); the rest is said once and left out.
  */
+@AutoService(Collector.class)
 public final class CrdbSettings implements CockroachCollector {
 
   /** Allow-listed settings: name → family for its numeric value (null: text only). */

@@ -3,6 +3,7 @@ package io.drwatch.collect.cockroach;
 import static io.drwatch.collect.MetricFamily.gauge;
 import static io.drwatch.collect.MetricFamily.info;
 
+import com.google.auto.service.AutoService;
 import com.typesafe.config.Config;
 import io.drwatch.collect.Collector;
 import io.drwatch.collect.Db;
@@ -29,6 +30,7 @@ import java.util.Set;
  * {@code fingerprint_id="other"}, so the series count is fixed however many statements the cluster
  * has. Statement text appears only in the info family, truncated, and can be switched off.
  */
+@AutoService(Collector.class)
 public final class CrdbStatements implements CockroachCollector {
 
   static final String OTHER = "other";

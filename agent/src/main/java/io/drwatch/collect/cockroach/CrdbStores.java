@@ -2,6 +2,7 @@ package io.drwatch.collect.cockroach;
 
 import static io.drwatch.collect.MetricFamily.gauge;
 
+import com.google.auto.service.AutoService;
 import io.drwatch.collect.Collector;
 import io.drwatch.collect.Db;
 import io.drwatch.collect.MetricFamily;
@@ -21,6 +22,7 @@ import java.util.List;
  * sums over stores are the cluster's totals. A decommissioning node is done when its stores'
  * replicas reach 0.
  */
+@AutoService(Collector.class)
 public final class CrdbStores implements CockroachCollector {
 
   static final MetricFamily CAPACITY = gauge("crdb_store_capacity_bytes",

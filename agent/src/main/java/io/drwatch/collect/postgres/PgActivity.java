@@ -2,6 +2,8 @@ package io.drwatch.collect.postgres;
 
 import static io.drwatch.collect.MetricFamily.gauge;
 
+import com.google.auto.service.AutoService;
+import io.drwatch.collect.Collector;
 import io.drwatch.collect.Db;
 import io.drwatch.collect.MetricFamily;
 import io.drwatch.collect.Row;
@@ -17,6 +19,7 @@ import java.util.List;
  * oldest open transaction, of the oldest idle-in-transaction period and of the oldest running
  * query, as timestamps. Connection limits come from the settings.
  */
+@AutoService(Collector.class)
 public final class PgActivity implements PostgresCollector {
 
   static final MetricFamily CONNECTIONS = gauge("pg_activity_connections",

@@ -3,6 +3,8 @@ package io.drwatch.collect.postgres;
 import static io.drwatch.collect.MetricFamily.counter;
 import static io.drwatch.collect.MetricFamily.gauge;
 
+import com.google.auto.service.AutoService;
+import io.drwatch.collect.Collector;
 import io.drwatch.collect.Db;
 import io.drwatch.collect.MetricFamily;
 import io.drwatch.collect.Row;
@@ -20,6 +22,7 @@ import java.util.Optional;
  * across promotions: everything from the start of the oldest segment still marked .ready (or of
  * the segment in progress when none is) up to the current write position is not yet archived.
  */
+@AutoService(Collector.class)
 public final class PgArchiver implements PostgresCollector {
 
   public static final MetricFamily ENABLED = gauge("pg_archiver_enabled",

@@ -3,6 +3,8 @@ package io.drwatch.collect.postgres;
 import static io.drwatch.collect.MetricFamily.counter;
 import static io.drwatch.collect.MetricFamily.gauge;
 
+import com.google.auto.service.AutoService;
+import io.drwatch.collect.Collector;
 import io.drwatch.collect.Db;
 import io.drwatch.collect.MetricFamily;
 import io.drwatch.collect.Row;
@@ -17,6 +19,7 @@ import java.util.List;
  * names hold on every version. Checkpoint columns (in this view until 16) belong to the
  * {@code checkpointer} collector; backend writes to {@code io} (pg_stat_io, 16+).
  */
+@AutoService(Collector.class)
 public final class PgBgwriter implements PostgresCollector {
 
   static final MetricFamily CLEAN = counter("pg_bgwriter_buffers_clean_total",

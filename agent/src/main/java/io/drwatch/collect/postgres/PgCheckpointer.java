@@ -3,6 +3,8 @@ package io.drwatch.collect.postgres;
 import static io.drwatch.collect.MetricFamily.counter;
 import static io.drwatch.collect.MetricFamily.gauge;
 
+import com.google.auto.service.AutoService;
+import io.drwatch.collect.Collector;
 import io.drwatch.collect.Db;
 import io.drwatch.collect.MetricFamily;
 import io.drwatch.collect.Row;
@@ -19,6 +21,7 @@ import java.util.List;
  * {@code pg_stat_checkpointer} from 17 (renamed to {@code num_timed} …, plus restartpoints; 18
  * adds {@code num_done} and {@code slru_written}).
  */
+@AutoService(Collector.class)
 public final class PgCheckpointer implements PostgresCollector {
 
   static final MetricFamily TIMED = counter("pg_checkpointer_checkpoints_timed_total",

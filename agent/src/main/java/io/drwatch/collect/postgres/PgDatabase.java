@@ -3,6 +3,8 @@ package io.drwatch.collect.postgres;
 import static io.drwatch.collect.MetricFamily.counter;
 import static io.drwatch.collect.MetricFamily.gauge;
 
+import com.google.auto.service.AutoService;
+import io.drwatch.collect.Collector;
 import io.drwatch.collect.Db;
 import io.drwatch.collect.MetricFamily;
 import io.drwatch.collect.Row;
@@ -19,6 +21,7 @@ import java.util.List;
  * queries cancelled by recovery conflicts ({@code pg_stat_database_conflicts}). Session statistics
  * are 14+, parallel worker counters 18+, {@code confl_active_logicalslot} 16+.
  */
+@AutoService(Collector.class)
 public final class PgDatabase implements PostgresCollector {
 
   /** XIDs are 32-bit and compared modulo 2^31: an age of 2^31 - 1 is wraparound. */

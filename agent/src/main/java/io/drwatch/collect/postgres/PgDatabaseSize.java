@@ -2,6 +2,8 @@ package io.drwatch.collect.postgres;
 
 import static io.drwatch.collect.MetricFamily.gauge;
 
+import com.google.auto.service.AutoService;
+import io.drwatch.collect.Collector;
 import io.drwatch.collect.Db;
 import io.drwatch.collect.MetricFamily;
 import io.drwatch.collect.Row;
@@ -17,6 +19,7 @@ import java.util.List;
  * own, slower interval. It needs CONNECT on the database or pg_read_all_stats (pg_monitor);
  * databases the role may not size are left out and said once.
  */
+@AutoService(Collector.class)
 public final class PgDatabaseSize implements PostgresCollector {
 
   static final MetricFamily SIZE = gauge("pg_database_size_bytes",

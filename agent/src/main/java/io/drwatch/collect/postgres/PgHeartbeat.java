@@ -2,6 +2,7 @@ package io.drwatch.collect.postgres;
 
 import static io.drwatch.collect.MetricFamily.gauge;
 
+import com.google.auto.service.AutoService;
 import com.typesafe.config.Config;
 import io.drwatch.collect.Collector;
 import io.drwatch.collect.Db;
@@ -26,6 +27,7 @@ import java.util.regex.Pattern;
  * by a role seen at an earlier probe, and the commit is local so a missing synchronous standby
  * cannot make it wait. Table and grants: config/heartbeat.sql.
  */
+@AutoService(Collector.class)
 public final class PgHeartbeat implements PostgresCollector {
 
   static final MetricFamily TIMESTAMP = gauge("pg_heartbeat_timestamp_seconds",

@@ -2,6 +2,7 @@ package io.drwatch.collect.postgres;
 
 import static io.drwatch.collect.MetricFamily.counter;
 
+import com.google.auto.service.AutoService;
 import io.drwatch.collect.Collector;
 import io.drwatch.collect.Db;
 import io.drwatch.collect.MetricFamily;
@@ -19,6 +20,7 @@ import java.util.List;
  * {@code object = 'wal'} rows. The server fixes the row set, so cardinality is bounded; NULL
  * (an operation that cannot happen for that row) is no sample.
  */
+@AutoService(Collector.class)
 public final class PgIo implements Collector {
 
   static final String[] LABELS = {"backend_type", "object", "context", "operation"};

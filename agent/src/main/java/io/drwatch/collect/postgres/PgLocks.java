@@ -2,6 +2,8 @@ package io.drwatch.collect.postgres;
 
 import static io.drwatch.collect.MetricFamily.gauge;
 
+import com.google.auto.service.AutoService;
+import io.drwatch.collect.Collector;
 import io.drwatch.collect.Db;
 import io.drwatch.collect.MetricFamily;
 import io.drwatch.collect.Row;
@@ -20,6 +22,7 @@ import java.util.Map;
  * briefly takes the lock manager's locks) and since when the longest one has waited
  * ({@code pg_locks.waitstart}, 14+; the blocked query's start on 13).
  */
+@AutoService(Collector.class)
 public final class PgLocks implements PostgresCollector {
 
   static final List<String> MODES = List.of("AccessShareLock", "RowShareLock", "RowExclusiveLock",

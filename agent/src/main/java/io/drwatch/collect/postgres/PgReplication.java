@@ -3,6 +3,8 @@ package io.drwatch.collect.postgres;
 import static io.drwatch.collect.MetricFamily.gauge;
 import static io.drwatch.collect.MetricFamily.info;
 
+import com.google.auto.service.AutoService;
+import io.drwatch.collect.Collector;
 import io.drwatch.collect.Db;
 import io.drwatch.collect.MetricFamily;
 import io.drwatch.collect.Row;
@@ -25,6 +27,7 @@ import java.util.Map;
  * replica layer reads) list physical walsenders only. Logical means: the walsender holds a
  * logical slot, or it is connected to a database (a physical replication connection never is).
  */
+@AutoService(Collector.class)
 public final class PgReplication implements PostgresCollector {
 
   /** Aurora's readers share its storage and use no walsender: 0 standbys there would be a false zero. */

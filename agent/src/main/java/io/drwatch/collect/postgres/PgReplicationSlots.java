@@ -3,6 +3,8 @@ package io.drwatch.collect.postgres;
 import static io.drwatch.collect.MetricFamily.gauge;
 import static io.drwatch.collect.MetricFamily.info;
 
+import com.google.auto.service.AutoService;
+import io.drwatch.collect.Collector;
 import io.drwatch.collect.Db;
 import io.drwatch.collect.MetricFamily;
 import io.drwatch.collect.Row;
@@ -17,6 +19,7 @@ import java.util.List;
  * their order changes in 17 and 18; {@code conflicting} exists from 16, {@code inactive_since} and
  * {@code invalidation_reason} from 17.
  */
+@AutoService(Collector.class)
 public final class PgReplicationSlots implements PostgresCollector {
 
   static final List<String> WAL_STATUSES = List.of("reserved", "extended", "unreserved", "lost");

@@ -3,6 +3,8 @@ package io.drwatch.collect.postgres;
 import static io.drwatch.collect.MetricFamily.gauge;
 import static io.drwatch.collect.MetricFamily.info;
 
+import com.google.auto.service.AutoService;
+import io.drwatch.collect.Collector;
 import io.drwatch.collect.Db;
 import io.drwatch.collect.MetricFamily;
 import io.drwatch.collect.Row;
@@ -20,6 +22,7 @@ import java.util.Map;
  * fall behind before the writer stops (autovacuum_freeze_max_age), from {@code pg_settings},
  * converted to base units. Settings change rarely, so this samples once a minute by default.
  */
+@AutoService(Collector.class)
 public final class PgSettings implements PostgresCollector {
 
   static final MetricFamily INFO = info("pg_dr_settings_info",

@@ -3,6 +3,7 @@ package io.drwatch.collect.postgres;
 import static io.drwatch.collect.MetricFamily.gauge;
 import static io.drwatch.collect.MetricFamily.info;
 
+import com.google.auto.service.AutoService;
 import io.drwatch.collect.Collector;
 import io.drwatch.collect.Db;
 import io.drwatch.collect.MetricFamily;
@@ -18,6 +19,7 @@ import java.util.List;
  * streaming) and how far replay trails what was received. Gated on recovery, because a promoted
  * node keeps non-NULL receive/replay positions.
  */
+@AutoService(Collector.class)
 public final class PgStandby implements Collector {
 
   public static final String NAME = "standby";

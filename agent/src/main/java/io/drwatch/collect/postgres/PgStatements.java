@@ -4,6 +4,7 @@ import static io.drwatch.collect.MetricFamily.counter;
 import static io.drwatch.collect.MetricFamily.gauge;
 import static io.drwatch.collect.MetricFamily.info;
 
+import com.google.auto.service.AutoService;
 import com.typesafe.config.Config;
 import io.drwatch.collect.Collector;
 import io.drwatch.collect.Db;
@@ -43,6 +44,7 @@ import java.util.Set;
  * {@value #PRUNE_EVERY}th run, from a keys-only read. Database and role names come from small
  * lookups, not from every row. Query texts are read only for statements entering the top.
  */
+@AutoService(Collector.class)
 public final class PgStatements implements PostgresCollector {
 
   static final String[] LABELS = {"database", "user", "queryid", "toplevel"};

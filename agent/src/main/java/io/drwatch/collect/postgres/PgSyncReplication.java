@@ -3,6 +3,7 @@ package io.drwatch.collect.postgres;
 import static io.drwatch.collect.MetricFamily.gauge;
 import static io.drwatch.collect.MetricFamily.info;
 
+import com.google.auto.service.AutoService;
 import io.drwatch.collect.Collector;
 import io.drwatch.collect.Db;
 import io.drwatch.collect.MetricFamily;
@@ -21,6 +22,7 @@ import java.util.Set;
  * qualify as sync candidates right now (syncrep.c: streaming or stopping, priority above 0, valid
  * flush position). Commits block when fewer candidates are connected than the setting requires.
  */
+@AutoService(Collector.class)
 public final class PgSyncReplication implements Collector {
 
   public static final MetricFamily REQUIRED = gauge("pg_replication_sync_standbys_required",

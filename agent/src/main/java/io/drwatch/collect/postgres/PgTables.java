@@ -3,6 +3,7 @@ package io.drwatch.collect.postgres;
 import static io.drwatch.collect.MetricFamily.counter;
 import static io.drwatch.collect.MetricFamily.gauge;
 
+import com.google.auto.service.AutoService;
 import com.typesafe.config.Config;
 import io.drwatch.collect.Collector;
 import io.drwatch.collect.Db;
@@ -24,6 +25,7 @@ import java.util.Set;
  * {@code table="other"} rollup per database. Until per-database fan-out exists this covers the
  * connected database only.
  */
+@AutoService(Collector.class)
 public final class PgTables implements PostgresCollector {
 
   static final String[] LABELS = {"database", "schema", "table"};

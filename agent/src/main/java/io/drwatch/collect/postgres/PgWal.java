@@ -3,6 +3,8 @@ package io.drwatch.collect.postgres;
 import static io.drwatch.collect.MetricFamily.counter;
 import static io.drwatch.collect.MetricFamily.gauge;
 
+import com.google.auto.service.AutoService;
+import io.drwatch.collect.Collector;
 import io.drwatch.collect.Db;
 import io.drwatch.collect.MetricFamily;
 import io.drwatch.collect.Row;
@@ -17,6 +19,7 @@ import java.util.List;
  * standby, so {@code rate(pg_wal_lsn_bytes[5m])} is WAL throughput on either. {@code pg_stat_wal}
  * (14+) adds record, full-page-image and byte counters.
  */
+@AutoService(Collector.class)
 public final class PgWal implements PostgresCollector {
 
   public static final MetricFamily LSN = gauge("pg_wal_lsn_bytes",
