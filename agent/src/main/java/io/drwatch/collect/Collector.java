@@ -95,6 +95,18 @@ public interface Collector {
   }
 
   /**
+   * True for the query-performance collectors (statements, databases, sessions, locks, tables,
+   * background writer, checkpointer, I/O), false for those of replication and recovery state.
+   * What a query-performance collector emits depends on the server's version, role and workload,
+   * not on the replication set-up around it (standbys, slots, archiving, sync settings), so
+   * QueryPerfMatrixIT expects each family documented for one on every version that has it, and
+   * docs/metrics.md lists them under "Version differences".
+   */
+  default boolean queryPerformance() {
+    return false;
+  }
+
+  /**
    * True only for the heartbeat: it runs on the target's own writable session (one connection,
    * not read-only) instead of the read-only pool.
    */

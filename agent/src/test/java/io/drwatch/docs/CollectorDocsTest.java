@@ -1,5 +1,6 @@
 package io.drwatch.docs;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.typesafe.config.ConfigFactory;
@@ -22,7 +23,8 @@ import org.junit.jupiter.api.Test;
  * A collector's README row and its docs/metrics.md section follow its declarations: the README's
  * collector tables list every registered collector exactly once (in the docs' own order, by
  * source), with its default interval and whether it is off by default; docs/metrics.md has one
- * {@code ## <name>} section per collector ({@link MetricsDocTest} checks each section's rows).
+ * {@code ## <name>} section per collector ({@link MetricsDocTest} checks each section's rows), and
+ * its "Version differences" names the query-performance collectors the declarations name.
  */
 class CollectorDocsTest {
 
@@ -88,6 +90,21 @@ class CollectorDocsTest {
     found.stream().filter(f -> !registered.contains(f)).distinct()
         .forEach(f -> problems.add(where + ": `" + f + "` is not a registered collector"));
     return problems;
+  }
+
+  @Test
+  void versionDifferencesNameTheQueryPerformanceCollectors() throws IOException {
+    String doc = Files.readString(MetricsDocTest.findDoc(), StandardCharsets.UTF_8);
+    Matcher m = Pattern.compile("For the query-performance collectors \\(([^)]*)\\):").matcher(doc);
+    assertTrue(m.find(), "docs/metrics.md: no 'For the query-performance collectors (…):' under '## Version differences'");
+    List<String> listed = Pattern.compile("`([a-z_]+)`").matcher(m.group(1)).results().map(r -> r.group(1)).toList();
+    List<String> declared = CollectorRegistry.builtIn().entries().stream().map(CollectorRegistry.Entry::collector)
+        .filter(Collector::queryPerformance).map(Collector::name).toList();
+    List<String> problems = onceEach("docs/metrics.md 'For the query-performance collectors (…)' "
+        + "(the collectors whose queryPerformance() is true)", declared, listed);
+    if (!problems.isEmpty()) {
+      fail(String.join("\n", problems));
+    }
   }
 
   /** The rows of the tables under '## Collectors' whose header is collector | … | default interval | …. */

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.drwatch.collect.Collector;
+import io.drwatch.collect.CollectorRegistry;
 import io.drwatch.collect.Sample;
 import io.drwatch.fixture.Promtool;
 import io.drwatch.fixture.Watch;
@@ -42,8 +44,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class QueryPerfMatrixIT {
 
-  static final List<String> SECTIONS = List.of("statements", "database", "database_size", "activity",
-      "locks", "tables", "bgwriter", "checkpointer", "io");
+  /**
+   * The docs/metrics.md sections this test reads: the collectors that declare themselves
+   * query-performance collectors ({@link Collector#queryPerformance()}), whose families depend on
+   * version, role and workload only. The replication collectors' families depend on the set-up
+   * around the server, which the scenario tests (VersionMatrixIT, ReplicationSignalsIT, …) vary.
+   */
+  static final List<String> SECTIONS = CollectorRegistry.builtIn().entries().stream()
+      .map(CollectorRegistry.Entry::collector).filter(Collector::queryPerformance).map(Collector::name).toList();
 
   /** Absent on the standby in this scenario, and why. */
   static final Map<String, String> NOT_ON_STANDBY = Map.of(
@@ -62,6 +70,8 @@ class QueryPerfMatrixIT {
   void everyDocumentedFamilyAppearsWhereItShould(int major) throws Exception {
     List<Documented> doc = documented();
     assertTrue(doc.size() > 80, "parsed " + doc.size() + " documented families");
+    assertEquals(new TreeSet<>(SECTIONS), doc.stream().map(Documented::section).collect(Collectors.toCollection(TreeSet::new)),
+        "a docs/metrics.md section with metric rows for each query-performance collector");
     ExecutorService threads = Executors.newCachedThreadPool();
     try (PgSandbox pg = PgSandbox.builder().version(major).standby("s1", PgSandbox.Sync.ASYNC).start();
         Watch watch = Watch.sandbox(pg)) {

@@ -68,6 +68,11 @@ public final class PgActivity implements PostgresCollector {
   }
 
   @Override
+  public boolean queryPerformance() {
+    return true;
+  }
+
+  @Override
   public List<MetricFamily> families() {
     return List.of(CONNECTIONS, OLDEST_XACT, OLDEST_IDLE_XACT, OLDEST_QUERY, MAX_CONNECTIONS,
         SUPERUSER_RESERVED, RESERVED);

@@ -41,6 +41,11 @@ public final class PgBgwriter implements PostgresCollector {
   }
 
   @Override
+  public boolean queryPerformance() {
+    return true;
+  }
+
+  @Override
   public List<MetricFamily> families() {
     return List.of(CLEAN, MAXWRITTEN, ALLOC, STATS_RESET);
   }

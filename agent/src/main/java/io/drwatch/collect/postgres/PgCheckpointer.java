@@ -69,6 +69,11 @@ public final class PgCheckpointer implements PostgresCollector {
   }
 
   @Override
+  public boolean queryPerformance() {
+    return true;
+  }
+
+  @Override
   public List<MetricFamily> families() {
     return List.of(TIMED, REQUESTED, DONE, WRITE_TIME, SYNC_TIME, BUFFERS, SLRU, RP_TIMED, RP_REQUESTED,
         RP_DONE, STATS_RESET);

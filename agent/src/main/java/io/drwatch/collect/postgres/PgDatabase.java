@@ -132,6 +132,11 @@ public final class PgDatabase implements PostgresCollector {
   }
 
   @Override
+  public boolean queryPerformance() {
+    return true;
+  }
+
+  @Override
   public List<MetricFamily> families() {
     return List.of(BACKENDS, COMMITS, ROLLBACKS, BLKS_READ, BLKS_HIT, TUP_RETURNED, TUP_FETCHED,
         TUP_INSERTED, TUP_UPDATED, TUP_DELETED, CONFLICTS, TEMP_FILES, TEMP_BYTES, DEADLOCKS,

@@ -40,6 +40,11 @@ public final class PgDatabaseSize implements PostgresCollector {
   }
 
   @Override
+  public boolean queryPerformance() {
+    return true;
+  }
+
+  @Override
   public Duration defaultInterval() {
     return Duration.ofMinutes(5);
   }

@@ -56,6 +56,11 @@ public final class PgIo implements Collector {
   }
 
   @Override
+  public boolean queryPerformance() {
+    return true;
+  }
+
+  @Override
   public boolean appliesTo(ServerInfo server) {
     return server.isPostgres() && server.majorVersion() >= 16;
   }

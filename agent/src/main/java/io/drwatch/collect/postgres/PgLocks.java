@@ -68,6 +68,11 @@ public final class PgLocks implements PostgresCollector {
   }
 
   @Override
+  public boolean queryPerformance() {
+    return true;
+  }
+
+  @Override
   public List<MetricFamily> families() {
     return List.of(HELD, WAITING, BLOCKED, BLOCKING, OLDEST_WAIT);
   }

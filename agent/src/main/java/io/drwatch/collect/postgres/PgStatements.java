@@ -141,6 +141,11 @@ public final class PgStatements implements PostgresCollector {
     return "statements";
   }
 
+  @Override
+  public boolean queryPerformance() {
+    return true;
+  }
+
   /** 10k statements are a fair amount to scan; every 30s is plenty for rates. */
   @Override
   public Duration defaultInterval() {

@@ -97,6 +97,11 @@ public final class PgTables implements PostgresCollector {
   }
 
   @Override
+  public boolean queryPerformance() {
+    return true;
+  }
+
+  @Override
   public Duration defaultInterval() {
     return Duration.ofMinutes(1);
   }
