@@ -4,6 +4,7 @@ import io.drwatch.Agent;
 import io.drwatch.collect.CollectorRegistry;
 import io.drwatch.config.AgentConfig;
 import io.drwatch.config.ConfigLoader;
+import io.drwatch.fixture.Await;
 import io.drwatch.sandbox.PgNode;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -91,17 +92,8 @@ final class FaultRig implements AutoCloseable {
   }
 
   /** Polls /metrics (each scrape within the bound) until the condition holds. */
-  String await(String what, Predicate<String> condition, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    String last = "";
-    while (System.nanoTime() < deadline) {
-      last = metrics();
-      if (condition.test(last)) {
-        return last;
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError(what + ": never held within " + timeout + "; last /metrics:\n" + last);
+  String await(String what, Predicate<String> condition, Duration timeout) {
+    return Await.until(what, timeout, Await.EVERY, this::metrics, condition, last -> "/metrics:\n" + last);
   }
 
   /** Live threads by name with digits dropped, for messages: what grew. */
@@ -114,17 +106,8 @@ final class FaultRig implements AutoCloseable {
   }
 
   /** Polls another endpoint (e.g. /api/targets) until its body satisfies the condition. */
-  String awaitPath(String path, String what, Predicate<String> condition, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    String last = "";
-    while (System.nanoTime() < deadline) {
-      last = scrape(path).body();
-      if (condition.test(last)) {
-        return last;
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError(what + ": never held within " + timeout + "; last " + path + ":\n" + last);
+  String awaitPath(String path, String what, Predicate<String> condition, Duration timeout) {
+    return Await.until(what, timeout, Await.EVERY, () -> scrape(path).body(), condition, last -> path + ":\n" + last);
   }
 
   /** Vert.x's worker pool: created lazily, never above its fixed size (20 by default). */

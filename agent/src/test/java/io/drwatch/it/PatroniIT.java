@@ -8,6 +8,7 @@ import io.drwatch.Agent;
 import io.drwatch.collect.CollectorRegistry;
 import io.drwatch.config.AgentConfig;
 import io.drwatch.config.ConfigLoader;
+import io.drwatch.fixture.Await;
 import io.drwatch.fixture.PatroniCluster;
 import io.drwatch.fixture.Series;
 import java.io.IOException;
@@ -356,12 +357,8 @@ class PatroniIT {
   }
 
   private void await(String what, java.util.function.Predicate<String> condition) {
-    String[] last = {""};
-    try {
-      PatroniCluster.waitFor(SCENARIO, what, () -> condition.test(last[0] = scrape()));
-    } catch (AssertionError e) {
-      throw new AssertionError(e.getMessage() + "\nlast /metrics (patroni and cluster):\n" + patroniLines(last[0]), e);
-    }
+    Await.until(what, SCENARIO, Await.EVERY, this::scrape, condition,
+        last -> "/metrics (patroni and cluster):\n" + patroniLines(last));
   }
 
   private static String patroniLines(String m) {

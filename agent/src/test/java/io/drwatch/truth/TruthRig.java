@@ -4,6 +4,7 @@ import io.drwatch.Agent;
 import io.drwatch.collect.CollectorRegistry;
 import io.drwatch.config.AgentConfig;
 import io.drwatch.config.ConfigLoader;
+import io.drwatch.fixture.Await;
 import io.drwatch.fixture.Series;
 import io.drwatch.sandbox.PgNode;
 import java.net.URI;
@@ -58,17 +59,8 @@ final class TruthRig implements AutoCloseable {
     return r.body();
   }
 
-  String await(String what, Predicate<String> condition, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    String last = "";
-    while (System.nanoTime() < deadline) {
-      last = metrics();
-      if (condition.test(last)) {
-        return last;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError(what + ": never held within " + timeout + "; last /metrics (cluster families):\n"
+  String await(String what, Predicate<String> condition, Duration timeout) {
+    return Await.until(what, timeout, Await.EVERY, this::metrics, condition, last -> "/metrics (cluster families):\n"
         + String.join("\n", last.lines().filter(l -> l.startsWith("drwatch_cluster") || l.startsWith("drwatch_standby")
             || l.startsWith("drwatch_target_up")).toList()));
   }
