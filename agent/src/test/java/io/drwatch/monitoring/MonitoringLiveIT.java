@@ -7,6 +7,7 @@ import io.drwatch.Agent;
 import io.drwatch.collect.CollectorRegistry;
 import io.drwatch.config.AgentConfig;
 import io.drwatch.config.ConfigLoader;
+import io.drwatch.fixture.Await;
 import io.drwatch.fixture.Clusters;
 import io.drwatch.fixture.CrdbCatalog;
 import io.drwatch.fixture.PgBackRestRepo;
@@ -322,13 +323,7 @@ class MonitoringLiveIT {
         continue;
       }
       evaluated++;
-      Result r = query(expr);
-      // A scrape that timed out on the loaded CI machine marks every series stale for one
-      // interval; an empty answer is retried a few scrapes later before it counts as a gap.
-      for (int retry = 0; retry < 5 && r.error() == null && r.empty(); retry++) {
-        Thread.sleep(1_000);
-        r = query(expr);
-      }
+      Result r = querySeries(expr);
       if (r.error() != null) {
         problems.add(q.dashboard() + " '" + q.panel() + "': " + r.error() + " in " + expr);
       } else if (r.empty()) {
@@ -373,11 +368,7 @@ class MonitoringLiveIT {
           continue;
         }
         evaluated++;
-        Result r = query(expr);
-        for (int retry = 0; retry < 5 && r.error() == null && r.empty(); retry++) {
-          Thread.sleep(1_000);
-          r = query(expr);
-        }
+        Result r = querySeries(expr);
         if (r.error() != null || r.empty()) {
           problems.add("overview '" + q.panel() + "' for cluster " + cluster + ": "
               + (r.error() != null ? r.error() : "no series") + " in " + expr);
@@ -452,7 +443,11 @@ class MonitoringLiveIT {
   @Test
   @Order(3)
   void noAlertFiresOnTheHealthyCluster() throws Exception {
-    Thread.sleep(5_000); // longer than the test copy's `for`
+    // An alert pending now would fire once its `for` passes: wait until none is pending, then
+    // none may be firing (rules have been evaluated every second since Prometheus started).
+    await("no alert pending for the healthy clusters", Duration.ofSeconds(30),
+        () -> alerts(a -> a.getString("state").equals("pending")
+            && !"crdb".equals(a.getJsonObject("labels").getString("cluster"))).isEmpty());
     List<JsonObject> firing = alerts(a -> a.getString("state").equals("firing")
         && !"crdb".equals(a.getJsonObject("labels").getString("cluster")));
     assertEquals(List.of(), firing, "alerts firing on a healthy cluster");
@@ -469,23 +464,18 @@ class MonitoringLiveIT {
   void cockroachScenarioFiresExactlyItsAlerts() throws Exception {
     Map<String, Set<String>> firing = new java.util.TreeMap<>();
     Map<String, Set<String>> seen = new java.util.TreeMap<>();
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
-    List<JsonObject> crdb = List.of();
-    while (Instant.now().isBefore(deadline)) {
-      crdb = alerts(a -> "crdb".equals(a.getJsonObject("labels").getString("cluster")));
+    List<JsonObject> crdb = Await.atMost(Duration.ofSeconds(90), Duration.ofMillis(500), () -> {
+      List<JsonObject> now = alerts(a -> "crdb".equals(a.getJsonObject("labels").getString("cluster")));
       firing.clear();
-      for (JsonObject a : crdb) {
+      for (JsonObject a : now) {
         String name = a.getJsonObject("labels").getString("alertname");
         seen.computeIfAbsent(name, k -> new LinkedHashSet<>()).add(a.getString("state"));
         if (a.getString("state").equals("firing")) {
           firing.computeIfAbsent(name, k -> new java.util.TreeSet<>()).add(crdbId(a.getJsonObject("labels")));
         }
       }
-      if (firing.equals(new java.util.TreeMap<>(CRDB_FIRING))) {
-        break;
-      }
-      Thread.sleep(500);
-    }
+      return now;
+    }, now -> firing.equals(new java.util.TreeMap<>(CRDB_FIRING)));
     System.out.println("[monitoring-it] CockroachDB scenario firing: " + firing + "; states seen " + seen);
     assertEquals(new java.util.TreeMap<>(CRDB_FIRING), firing, "CockroachDB alerts for the catalog scenario");
     for (JsonObject a : crdb) {
@@ -632,13 +622,16 @@ class MonitoringLiveIT {
                 && count("pg_activity_oldest_idle_in_transaction_timestamp_seconds{target=\"primary\"}") >= 1
                 && count("pg_locks_blocked_sessions{target=\"primary\"} >= 1") == 1
                 && count("pg_locks_oldest_wait_start_timestamp_seconds{target=\"primary\"}") == 1);
-        Thread.sleep(5_000);
-        for (String probe : List.of(
+        // The ages are real: they grow past 3 s while the lock is held.
+        List<String> probes = List.of(
             "time() - pg_activity_oldest_xact_start_timestamp_seconds{target=\"primary\"} > 3",
             "time() - pg_activity_oldest_idle_in_transaction_timestamp_seconds{target=\"primary\"} > 3",
             "time() - pg_locks_oldest_wait_start_timestamp_seconds{target=\"primary\"} > 3",
-            "pg_locks_blocking_sessions{target=\"primary\"} >= 1")) {
-          assertTrue(count(probe) >= 1, "no series for " + probe);
+            "pg_locks_blocking_sessions{target=\"primary\"} >= 1");
+        Await.condition("every query-health age past 3 s and a blocking session", Duration.ofSeconds(30),
+            () -> probes.stream().allMatch(p -> count(p) >= 1),
+            () -> probes.stream().filter(p -> count(p) < 1).toList() + " without series");
+        for (String probe : probes) {
           System.out.println("[monitoring-it] staged query health: " + probe + " -> " + query(probe).series().encode());
         }
         assertTrue(!blocked.isDone(), "the second session waited for the row lock");
@@ -748,13 +741,12 @@ class MonitoringLiveIT {
    * was seen pending first: its `for` held it back.
    */
   private Map<String, JsonObject> awaitAlerts(Duration timeout, String... nameAtTarget) throws Exception {
-    Instant deadline = Instant.now().plus(timeout);
     Map<String, Set<String>> states = new LinkedHashMap<>();
     Map<String, JsonObject> firing = new LinkedHashMap<>();
     for (String k : nameAtTarget) {
       states.put(k, new LinkedHashSet<>());
     }
-    while (Instant.now().isBefore(deadline)) {
+    Await.condition("all of " + List.of(nameAtTarget) + " firing", timeout, () -> {
       for (JsonObject a : alerts(a -> true)) {
         JsonObject l = a.getJsonObject("labels");
         String key = l.getString("alertname") + "@" + l.getString("target");
@@ -767,14 +759,10 @@ class MonitoringLiveIT {
           }
         }
       }
-      if (firing.size() == nameAtTarget.length) {
-        states.forEach((k, v) -> assertTrue(v.contains("pending"), k + " fired without being pending first: " + v));
-        return firing;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("not all of " + List.of(nameAtTarget) + " fired in " + timeout + "; states seen "
-        + states + "; all alerts " + alerts(a -> true));
+      return firing.size() == nameAtTarget.length;
+    }, () -> "states seen " + states + "; all alerts " + alerts(a -> true));
+    states.forEach((k, v) -> assertTrue(v.contains("pending"), k + " fired without being pending first: " + v));
+    return firing;
   }
 
   private List<JsonObject> alerts(Predicate<JsonObject> filter) throws Exception {
@@ -826,20 +814,18 @@ class MonitoringLiveIT {
     return "http://127.0.0.1:" + promPort;
   }
 
-  interface Check {
-    boolean ok() throws Exception;
+  private void await(String what, Duration timeout, Await.Check check) {
+    Await.condition(what, timeout, Duration.ofMillis(250), check,
+        () -> "not yet; prometheus log:\n" + (workDir == null ? "" : tail(workDir.resolve("prometheus.log"))));
   }
 
-  private void await(String what, Duration timeout, Check check) throws Exception {
-    Instant deadline = Instant.now().plus(timeout);
-    while (Instant.now().isBefore(deadline)) {
-      if (check.ok()) {
-        return;
-      }
-      Thread.sleep(250);
-    }
-    String log = workDir == null ? "" : tail(workDir.resolve("prometheus.log"));
-    throw new AssertionError(what + ": not within " + timeout + "\nprometheus log:\n" + log);
+  /**
+   * A scrape that timed out on the loaded CI machine marks every series stale for one interval: an
+   * empty answer is asked again for a few scrapes before it counts as a gap.
+   */
+  private Result querySeries(String expr) {
+    return Await.atMost(Duration.ofSeconds(5), Duration.ofSeconds(1), () -> query(expr),
+        r -> r.error() != null || !r.empty());
   }
 
   private static String tail(Path p) {
