@@ -425,9 +425,9 @@ class PatroniIT {
           c = null;
         }
         try {
-          Thread.sleep(50);
+          Thread.sleep(50); // the workload's pace: its commits measure the write gap to 50 ms
         } catch (InterruptedException e) {
-          return;
+          return; // close() interrupts the pause
         }
       }
     }

@@ -60,7 +60,7 @@ final class AckedWorkload implements AutoCloseable {
         }
         next += pauseNanos;
         long wait = next - System.nanoTime();
-        if (wait > 0) {
+        if (wait > 0) { // the workload's pace, rows per second: the scenario, not a wait for anything
           Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
         }
       }
