@@ -4,6 +4,7 @@ import static io.drwatch.faults.FaultRig.has;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.drwatch.fixture.Await;
 import io.drwatch.fixture.Clusters;
 import io.drwatch.sandbox.PgSandbox;
 import java.time.Duration;
@@ -33,6 +34,9 @@ class FlapAndFailoverIT {
 
   private PgSandbox pg;
   private FaultRig rig;
+
+  /** How long flappy stays down, then up, while the scrapes run: the scenario's rhythm. */
+  private static final Duration FLAP = Duration.ofMillis(700);
 
   @BeforeAll
   void start() throws Exception {
@@ -65,9 +69,9 @@ class FlapAndFailoverIT {
     Thread flapper = new Thread(() -> {
       while (flapping.get()) {
         pg.standby("flappy").stop();
-        sleep(700);
+        Await.elapse(FLAP, "flappy stays down for one flap");
         pg.standby("flappy").start();
-        sleep(700);
+        Await.elapse(FLAP, "flappy stays up for one flap");
       }
     }, "flapper");
     flapper.start();
@@ -124,13 +128,5 @@ class FlapAndFailoverIT {
     assertTrue(has(after, "pg_in_recovery", "flappy", "1"), "the other standby is still a standby");
     rig.await("cluster sees the new timeline", b -> b.lines().anyMatch(l ->
         l.startsWith("drwatch_cluster_highest_timeline_id{") && FaultRig.valueIs(l, "2")), Duration.ofSeconds(30));
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

@@ -4,6 +4,7 @@ import static io.drwatch.faults.FaultRig.collector;
 import static io.drwatch.faults.FaultRig.has;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.drwatch.fixture.Await;
 import io.drwatch.fixture.Clusters;
 import io.drwatch.fixture.TcpRelay;
 import io.drwatch.sandbox.PgSandbox;
@@ -32,18 +33,15 @@ class FrozenTargetIT {
 
         relay.resetPeaks();
         pg.primary().freeze();
-        int maxThreads = threads0;
+        java.util.concurrent.atomic.AtomicInteger maxThreads = new java.util.concurrent.atomic.AtomicInteger(threads0);
         try {
           rig.await("down while frozen", b -> has(b, "drwatch_target_up", "frozen", "0"), Duration.ofSeconds(60));
-          // Stay frozen for several intervals: every scrape in the bound, threads and relayed connections flat.
-          long until = System.nanoTime() + Duration.ofSeconds(8).toNanos();
-          while (System.nanoTime() < until) {
-            String b = rig.metrics();
-            assertTrue(has(b, "drwatch_target_up", "frozen", "0"), "still down while frozen");
-            maxThreads = Math.max(maxThreads, FaultRig.threads());
+          // The fault lasts several intervals: every scrape in the bound, threads and relayed connections flat.
+          Await.throughout(Duration.ofSeconds(8), Await.EVERY, "the target stays frozen for 8 intervals", () -> {
+            assertTrue(has(rig.metrics(), "drwatch_target_up", "frozen", "0"), "still down while frozen");
             FaultRig.assertThreadsBounded(threads0, "while frozen");
-            Thread.sleep(200);
-          }
+            return maxThreads.accumulateAndGet(FaultRig.threads(), Math::max);
+          });
         } finally {
           pg.primary().thaw();
         }
@@ -51,13 +49,14 @@ class FrozenTargetIT {
 
         rig.await("up after thaw", b -> has(b, "drwatch_target_up", "frozen", "1") && collector(b, "frozen", "wal", "1"),
             Duration.ofSeconds(60));
-        // Give abandoned connection attempts that the thawed server now sees a moment to be noticed as gone.
-        Thread.sleep(2_000);
-        int sessions = FaultRig.sessions(pg.primary());
+        // Connection attempts the agent abandoned while frozen reach the thawed server late and end there:
+        // wait until the drwatch sessions are back within the pool.
+        int sessions = Await.until("drwatch sessions on the thawed server within the pool of 2", Duration.ofSeconds(15),
+            () -> FaultRig.sessions(pg.primary()), n -> n <= 2);
         System.out.println("threads after thaw: " + FaultRig.threadSummary());
         System.out.printf("frozen: threads %d -> max %d -> %d; relayed at once at most %d sessions and %d cancel "
             + "requests, %d connections opened while frozen; drwatch sessions after thaw %d%n",
-            threads0, maxThreads, FaultRig.threads(), relay.peakSessions(), relay.peakCancels(), acceptedFrozen,
+            threads0, maxThreads.get(), FaultRig.threads(), relay.peakSessions(), relay.peakCancels(), acceptedFrozen,
             sessions);
         FaultRig.assertThreadsBounded(threads0, "after thaw");
         // The pool's 2, plus at most one being replaced (a timed-out connection is closed while its successor
