@@ -3,6 +3,7 @@ package io.drwatch.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.drwatch.fixture.Await;
 import io.drwatch.fixture.Clusters;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -32,16 +33,16 @@ class DemoIT {
       }
     });
     Pattern url = Pattern.compile("(https?://\\S+)");
-    String first = null;
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    while (first == null && System.nanoTime() < deadline && !demo.isDone()) {
+    String first = Await.until("an address printed by the demo", Duration.ofSeconds(120), Await.EVERY, () -> {
       Matcher m = url.matcher(bytes.toString(StandardCharsets.UTF_8));
       if (m.find()) {
-        first = m.group(1);
-      } else {
-        Thread.sleep(200);
+        return m.group(1);
       }
-    }
+      if (demo.isDone()) {
+        throw new AssertionError("the demo ended without printing an address:\n" + bytes.toString(StandardCharsets.UTF_8));
+      }
+      return null;
+    }, a -> a != null, a -> "output:\n" + bytes.toString(StandardCharsets.UTF_8));
     String printed = bytes.toString(StandardCharsets.UTF_8);
     assertTrue(first != null, "no address printed:\n" + printed);
     assertTrue(first.matches("http://127\\.0\\.0\\.1:\\d+/"), "first address is not the status page: " + first);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.drwatch.fixture.Await;
 import io.drwatch.fixture.Clusters;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,10 +42,12 @@ class DemoInterruptIT {
         "--port", "0"));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     try {
-      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-      while (!read(log).contains("Ctrl-C stops") && p.isAlive() && System.nanoTime() < deadline) {
-        Thread.sleep(200);
-      }
+      Await.condition("the demo up (\"Ctrl-C stops\" printed)", Duration.ofSeconds(120), () -> {
+        if (!p.isAlive()) {
+          throw new AssertionError("the demo exited with " + p.exitValue() + ":\n" + read(log));
+        }
+        return read(log).contains("Ctrl-C stops");
+      }, () -> "output:\n" + read(log));
       assertTrue(read(log).contains("Ctrl-C stops"), "the demo did not come up:\n" + read(log));
       Path archive = Path.of(read(log).lines().filter(l -> l.trim().startsWith("archive:")).findFirst()
           .orElseThrow().trim().substring("archive:".length()).trim());

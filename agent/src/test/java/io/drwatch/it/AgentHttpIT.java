@@ -8,6 +8,7 @@ import io.drwatch.Agent;
 import io.drwatch.collect.CollectorRegistry;
 import io.drwatch.config.AgentConfig;
 import io.drwatch.config.ConfigLoader;
+import io.drwatch.fixture.Await;
 import io.drwatch.fixture.Clusters;
 import io.drwatch.fixture.Promtool;
 import io.drwatch.sandbox.PgSandbox;
@@ -169,16 +170,8 @@ class AgentHttpIT {
         && b.contains("pg_wal_lsn_bytes{target=\"pg\"}"));
   }
 
-  private void awaitMetrics(Predicate<String> condition) throws Exception {
-    Instant deadline = Instant.now().plusSeconds(40);
-    String last = "";
-    while (Instant.now().isBefore(deadline)) {
-      last = text("/metrics");
-      if (condition.test(last)) {
-        return;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("condition never held; last /metrics:\n" + last);
+  private void awaitMetrics(Predicate<String> condition) {
+    Await.until("pg up with a wal sample", Duration.ofSeconds(40), Await.EVERY, () -> text("/metrics"), condition,
+        b -> "/metrics:\n" + b);
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.drwatch.Agent;
 import io.drwatch.collect.CollectorRegistry;
 import io.drwatch.config.AgentConfig;
+import io.drwatch.fixture.Await;
 import io.drwatch.fixture.Clusters;
 import io.drwatch.fixture.Promtool;
 import io.drwatch.fixture.SandboxConfig;
@@ -39,18 +40,8 @@ class ClusterFailoverIT {
         .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
   }
 
-  private String awaitMetrics(Agent agent, Duration timeout, String what, Predicate<String> condition)
-      throws Exception {
-    Instant deadline = Instant.now().plus(timeout);
-    String last = "";
-    while (Instant.now().isBefore(deadline)) {
-      last = metrics(agent);
-      if (condition.test(last)) {
-        return last;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError(what + " not seen within " + timeout + "; last /metrics:\n" + last);
+  private String awaitMetrics(Agent agent, Duration timeout, String what, Predicate<String> condition) {
+    return Await.until(what, timeout, Duration.ofMillis(100), () -> metrics(agent), condition, b -> "/metrics:\n" + b);
   }
 
   private static Predicate<String> is(String family, double value, String... labels) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.drwatch.fixture.Await;
 import io.drwatch.fixture.Clusters;
 import io.drwatch.sandbox.PgSandbox;
 import java.io.File;
@@ -16,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -49,20 +49,11 @@ class DaemonProcessIT {
           .redirectErrorStream(true).redirectOutput(log.toFile()).start();
       try {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        Instant deadline = Instant.now().plusSeconds(30);
-        String body = "";
-        while (Instant.now().isBefore(deadline)) {
-          try {
-            body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-            if (body.contains("pg_wal_lsn_bytes{target=\"pg\"}")) {
-              break;
-            }
-          } catch (java.io.IOException notYet) {
-            // still starting
-          }
-          Thread.sleep(200);
-        }
+        URI metrics = URI.create("http://127.0.0.1:" + port + "/metrics");
+        // an IOException while the daemon starts is "not yet"
+        String body = Await.until("the daemon's first wal sample", Duration.ofSeconds(30),
+            () -> http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body(),
+            b -> b.contains("pg_wal_lsn_bytes{target=\"pg\"}"));
         assertTrue(body.contains("drwatch_target_up{cluster=\"pg\",target=\"pg\"} 1"), body);
       } finally {
         p.destroy(); // SIGTERM

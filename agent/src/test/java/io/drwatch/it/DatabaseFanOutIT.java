@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.drwatch.Agent;
 import io.drwatch.config.AgentConfig;
+import io.drwatch.fixture.Await;
 import io.drwatch.fixture.Clusters;
 import io.drwatch.fixture.Promtool;
 import io.drwatch.sandbox.PgSandbox;
@@ -168,25 +169,18 @@ class DatabaseFanOutIT {
           peakOthers.accumulateAndGet(rs.getInt(2), Math::max);
           n.incrementAndGet();
         }
-        Thread.sleep(20);
+        Thread.sleep(20); // the sampling rate of the peak: it runs for as long as the scenario does
       }
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
   }
 
-  private String await(String port, Predicate<String> condition) throws Exception {
-    Instant deadline = Instant.now().plusSeconds(40);
-    String last = "";
-    while (Instant.now().isBefore(deadline)) {
-      last = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-          HttpResponse.BodyHandlers.ofString()).body();
-      if (condition.test(last)) {
-        return last;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("condition never held; last /metrics:\n" + last);
+  private String await(String port, Predicate<String> condition) {
+    URI metrics = URI.create("http://127.0.0.1:" + port + "/metrics");
+    return Await.until("the per-database series", Duration.ofSeconds(40), Await.EVERY,
+        () -> http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body(),
+        condition, b -> "/metrics:\n" + b);
   }
 
   /**

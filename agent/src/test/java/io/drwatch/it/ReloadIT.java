@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.drwatch.fixture.Await;
 import io.drwatch.fixture.Clusters;
 import io.drwatch.sandbox.PgSandbox;
 import java.net.ServerSocket;
@@ -15,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -68,20 +68,15 @@ class ReloadIT {
         // Remove "gone", add "fresh"; "keep" moves to another line, which is no change.
         Files.writeString(conf, "# edited\n\n" + config(url, "fresh", "keep"));
         hup(p);
-        int scrapes = 0;
-        Instant deadline = Instant.now().plus(WAIT);
-        while (true) {
-          body = get("/metrics");
-          scrapes++;
+        int[] scrapes = {0};
+        body = Await.until("the reload applied (fresh up, gone removed)", WAIT, Duration.ofMillis(100), () -> {
+          String b = get("/metrics");
+          scrapes[0]++;
           // No gap: every scrape during the reload has the unchanged target's samples.
-          assertTrue(up(body, "keep") && body.contains("pg_wal_lsn_bytes{target=\"keep\"}"),
-              "scrape " + scrapes + " lost target keep:\n" + body);
-          if (up(body, "fresh") && !body.contains("target=\"gone\"")) {
-            break;
-          }
-          assertTrue(Instant.now().isBefore(deadline), "reload not applied:\n" + body + Files.readString(log));
-          Thread.sleep(100);
-        }
+          assertTrue(up(b, "keep") && b.contains("pg_wal_lsn_bytes{target=\"keep\"}"),
+              "scrape " + scrapes[0] + " lost target keep:\n" + b);
+          return b;
+        }, b -> up(b, "fresh") && !b.contains("target=\"gone\""), b -> "/metrics:\n" + b + "\nlog:\n" + read(log));
         String targets = get("/api/targets");
         assertTrue(listed(targets, "keep") && listed(targets, "fresh"), targets);
         assertFalse(listed(targets, "gone"), targets);
@@ -163,50 +158,42 @@ class ReloadIT {
         .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
   }
 
-  private String await(Predicate<String> done) throws Exception {
-    Instant deadline = Instant.now().plus(WAIT);
-    String body = "";
-    while (Instant.now().isBefore(deadline) && daemon.isAlive()) {
-      try {
-        body = get("/metrics");
-        if (done.test(body)) {
-          return body;
-        }
-      } catch (java.io.IOException notYet) {
-        // still starting
+  private String await(Predicate<String> done) {
+    return Await.until("the daemon's /metrics to show the expected targets", WAIT, Await.EVERY, () -> {
+      if (!daemon.isAlive()) {
+        throw new AssertionError("the daemon exited with " + daemon.exitValue());
       }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("timed out; last /metrics:\n" + body);
+      return get("/metrics"); // an IOException while it starts is "not yet"
+    }, done, b -> "/metrics:\n" + b);
   }
 
   /**
    * Until the target's probe has failed this many times while down: each failed probe stamps a new
    * last_probe in /api/targets (polled, instead of sleeping for what the backoff should take).
    */
-  private void awaitFailedProbes(String target, int probes) throws Exception {
+  private void awaitFailedProbes(String target, int probes) {
     java.util.Set<String> seen = new java.util.HashSet<>();
-    Instant deadline = Instant.now().plus(WAIT);
-    while (seen.size() < probes && Instant.now().isBefore(deadline)) {
+    Await.condition(target + ": " + probes + " failed probes", WAIT, () -> {
       for (Object o : new io.vertx.core.json.JsonObject(get("/api/targets")).getJsonArray("targets")) {
         io.vertx.core.json.JsonObject t = (io.vertx.core.json.JsonObject) o;
         if (target.equals(t.getString("name")) && !t.getBoolean("up") && t.getString("last_probe") != null) {
           seen.add(t.getString("last_probe"));
         }
       }
-      Thread.sleep(200);
-    }
-    assertTrue(seen.size() >= probes, target + ": saw " + seen.size() + " failed probes within " + WAIT);
+      return seen.size() >= probes;
+    }, () -> seen.size() + " failed probes");
   }
 
-  private static void awaitLog(Path log, String fragment) throws Exception {
-    Instant deadline = Instant.now().plus(WAIT);
-    while (Instant.now().isBefore(deadline)) {
-      if (Files.readString(log).contains(fragment)) {
-        return;
-      }
-      Thread.sleep(200);
+  private static void awaitLog(Path log, String fragment) {
+    Await.condition("\"" + fragment + "\" in the daemon's log", WAIT, () -> read(log).contains(fragment),
+        () -> "log:\n" + read(log));
+  }
+
+  private static String read(Path log) {
+    try {
+      return Files.readString(log);
+    } catch (java.io.IOException e) {
+      return "(the log is unreadable: " + e + ")";
     }
-    throw new AssertionError("no \"" + fragment + "\" in the log:\n" + Files.readString(log));
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.drwatch.Agent;
 import io.drwatch.collect.CollectorRegistry;
 import io.drwatch.config.AgentConfig;
+import io.drwatch.fixture.Await;
 import io.drwatch.fixture.Clusters;
 import io.drwatch.sandbox.PgSandbox;
 import java.net.URI;
@@ -128,17 +129,9 @@ class RoutingIT {
     assertEquals("no-store", r.headers().firstValue("Cache-Control").orElse(""), path);
   }
 
-  private void awaitAnswer(String path, int status, String bodyPrefix) throws Exception {
-    Instant deadline = Instant.now().plusSeconds(30);
-    HttpResponse<String> r = null;
-    while (Instant.now().isBefore(deadline)) {
-      r = get(path);
-      if (r.statusCode() == status && r.body().startsWith(bodyPrefix)) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError(path + " never answered " + status + " " + bodyPrefix + "; last " + r.statusCode()
-        + " " + r.body());
+  private void awaitAnswer(String path, int status, String bodyPrefix) {
+    Await.until(path + " answering " + status + " " + bodyPrefix, Duration.ofSeconds(30), Duration.ofMillis(100),
+        () -> get(path), r -> r.statusCode() == status && r.body().startsWith(bodyPrefix),
+        r -> r.statusCode() + " " + r.body());
   }
 }

@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.drwatch.Agent;
 import io.drwatch.collect.CollectorRegistry;
 import io.drwatch.config.AgentConfig;
 import io.drwatch.config.ConfigException;
 import io.drwatch.config.ConfigLoader;
+import io.drwatch.fixture.Await;
 import io.drwatch.fixture.Clusters;
 import io.drwatch.fixture.LogCapture;
 import io.drwatch.fixture.TestCerts;
@@ -130,18 +130,9 @@ class SecuredAgentIT {
         .filter(t -> t.getString("name").equals(name)).findFirst().orElseThrow();
   }
 
-  private JsonObject awaitTarget(String name, boolean up) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (true) {
-      JsonObject t = target(name);
-      if (t.getBoolean("up") == up && (up || t.getString("last_error") != null)) {
-        return t;
-      }
-      if (System.nanoTime() > deadline) {
-        fail(name + " did not become up=" + up + ": " + t.encode());
-      }
-      Thread.sleep(250);
-    }
+  private JsonObject awaitTarget(String name, boolean up) {
+    return Await.until(name + " up=" + up + (up ? "" : " with its error"), Duration.ofSeconds(60), Await.EVERY,
+        () -> target(name), t -> t.getBoolean("up") == up && (up || t.getString("last_error") != null), JsonObject::encode);
   }
 
   @Test

@@ -2,12 +2,12 @@ package io.drwatch.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.drwatch.Agent;
 import io.drwatch.collect.CollectorRegistry;
 import io.drwatch.config.AgentConfig;
 import io.drwatch.config.ConfigLoader;
+import io.drwatch.fixture.Await;
 import io.drwatch.fixture.CrdbCatalog;
 import io.drwatch.fixture.HeadlessChromium;
 import java.nio.file.Files;
@@ -106,21 +106,9 @@ class StatusPageCockroachIT {
         StandardCopyOption.REPLACE_EXISTING);
   }
 
-  private <T> T await(String what, java.util.function.Supplier<T> probe) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (System.nanoTime() < deadline) {
-      try {
-        T v = probe.get();
-        if (v != null) {
-          return v;
-        }
-      } catch (RuntimeException e) {
-        // not rendered yet
-      }
-      Thread.sleep(250);
-    }
-    fail("waited " + WAIT.toSeconds() + " s for " + what + "; the page shows:\n"
-        + browser.findElement(By.tagName("body")).getText());
-    return null;
+  /** Polls the page until the probe answers non-null (an exception, e.g. not rendered yet, is "not yet"). */
+  private <T> T await(String what, java.util.function.Supplier<T> probe) {
+    return Await.until(what, WAIT, Duration.ofMillis(250), probe::get, v -> v != null,
+        v -> "the page shows:\n" + browser.findElement(By.tagName("body")).getText());
   }
 }

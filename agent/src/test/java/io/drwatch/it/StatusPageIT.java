@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.drwatch.Agent;
 import io.drwatch.collect.CollectorRegistry;
 import io.drwatch.config.AgentConfig;
 import io.drwatch.config.ConfigLoader;
+import io.drwatch.fixture.Await;
 import io.drwatch.fixture.Clusters;
 import io.drwatch.fixture.HeadlessChromium;
 import io.drwatch.fixture.TestCerts;
@@ -203,7 +203,8 @@ class StatusPageIT {
 
     // phone: nothing wider than the screen, the members as cards
     browser.manage().window().setSize(new Dimension(390, 844));
-    Thread.sleep(300);
+    await("the window resized to a phone's 390 px",
+        () -> ((Number) js("return window.innerWidth;")).intValue() <= 390 ? "" : null);
     long overflow = (Long) js("return document.documentElement.scrollWidth - window.innerWidth;");
     assertTrue(overflow <= 0, "page wider than a phone screen by " + overflow + " px");
     assertEquals("block", js("return getComputedStyle(document.querySelector('table.cards tr')).display;"));
@@ -427,29 +428,10 @@ class StatusPageIT {
     assertEquals(List.of(), foreign, "requests leaving the agent");
   }
 
+  /** Polls the page until the probe answers non-null (an exception, e.g. no such element yet, is "not yet"). */
   private <T> T await(String what, Supplier<T> probe) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    RuntimeException lastError = null;
-    while (System.nanoTime() < deadline) {
-      try {
-        T v = probe.get();
-        if (v != null) {
-          return v;
-        }
-      } catch (RuntimeException e) {
-        lastError = e;
-      }
-      try {
-        Thread.sleep(250);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
-    String page = browser.findElements(By.tagName("body")).isEmpty() ? "" : browser.findElement(By.tagName("body")).getText();
-    fail("waited " + WAIT.toSeconds() + " s for " + what + (lastError == null ? "" : " (" + lastError + ")")
-        + "; the page shows:\n" + page);
-    return null;
+    return Await.until(what, WAIT, Duration.ofMillis(250), probe::get, v -> v != null, v -> "the page shows:\n"
+        + (browser.findElements(By.tagName("body")).isEmpty() ? "" : browser.findElement(By.tagName("body")).getText()));
   }
 
   private HttpResponse<String> get(String path, String authorization) throws Exception {
