@@ -3,6 +3,7 @@ package io.drwatch.truth;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.drwatch.fixture.Await;
 import io.drwatch.fixture.Clusters;
 import io.drwatch.fixture.PgBackRestRepo;
 import io.drwatch.sandbox.PgNode;
@@ -131,11 +132,9 @@ class FailureTruthIT {
       primary.sql("CREATE PUBLICATION orders_pub FOR TABLE orders");
       subscriber.primary().sql("CREATE SUBSCRIPTION orders_sub CONNECTION 'host=127.0.0.1 port=" + primary.port()
           + " user=postgres dbname=postgres' PUBLICATION orders_pub");
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (!"streaming".equals(primary.sql("SELECT state FROM pg_stat_replication WHERE application_name = 'orders_sub'"))) {
-        assertTrue(System.nanoTime() < deadline, "the subscription never streamed");
-        Thread.sleep(100);
-      }
+      Await.until("the subscription streaming", Duration.ofSeconds(30),
+          () -> primary.sql("SELECT state FROM pg_stat_replication WHERE application_name = 'orders_sub'"),
+          "streaming"::equals);
       Row r = archiveOnly(SCENARIOS.get(5), pg);
       assertTrue(r.lostCommits() > 0, "a subscriber is no copy of the cluster: " + r);
     }
@@ -162,12 +161,8 @@ class FailureTruthIT {
           && TruthRig.value(b, "drwatch_cluster_rpo_estimate_bytes", "layer", "archive").orElse(1e18) < 1e6,
           Duration.ofSeconds(60));
       try (AckedWorkload work = new AckedWorkload(primary, ROWS_PER_SECOND, ROW_BYTES)) {
-        long until = System.nanoTime() + Duration.ofSeconds(8).toNanos();
-        String before = rig.metrics();
-        while (System.nanoTime() < until) {
-          Thread.sleep(200);
-          before = rig.metrics();
-        }
+        String before = Await.throughout(Duration.ofSeconds(8), Await.EVERY,
+            "the workload commits for 8 s before the kill", rig::metrics);
         assertEquals(0, TruthRig.value(before, "drwatch_cluster_rpo_layer_healthy", "layer", "replica").orElse(0.0),
             "no physical standby streams: the replica layer protects nothing");
         Double beforeBytes = TruthRig.value(before, "drwatch_cluster_rpo_effective_bytes").orElse(null);
@@ -182,8 +177,8 @@ class FailureTruthIT {
         primary.kill();
         String why = work.awaitStopped(10_000);
         AckedWorkload.Ack lastAck = work.last();
-        Thread.sleep(3 * TruthRig.INTERVAL.toMillis());
-        String after = rig.metrics();
+        String after = rig.await("drwatch sees the primary down", b -> TruthRig.value(b, "drwatch_target_up", "target",
+            primary.name()).orElse(1.0) == 0, Duration.ofSeconds(30));
         Double afterBytes = TruthRig.value(after, "drwatch_cluster_rpo_effective_bytes").orElse(null);
         Double afterSeconds = TruthRig.value(after, "drwatch_cluster_rpo_effective_seconds").orElse(null);
 
@@ -248,7 +243,8 @@ class FailureTruthIT {
       primary.sql("SELECT pg_drop_replication_slot('restore1')");
       try (PgBackRestRepo repo = PgBackRestRepo.create(ours, "ours", exe);
           AckedWorkload work = new AckedWorkload(primary, ROWS_PER_SECOND, ROW_BYTES)) {
-        Thread.sleep(1_000);
+        Await.until("the workload's first acknowledged commits", Duration.ofSeconds(30), () -> work.acks().size(),
+            n -> n > 0);
         repo.backup("full"); // ours, under the workload
         repo.addStanza(theirs, "theirs");
         repo.backup("theirs", "full"); // newer, and another database's
@@ -262,7 +258,9 @@ class FailureTruthIT {
             + repo.config() + "\" } }")) {
           rig.await("the backup layer", b -> TruthRig.value(b, "drwatch_cluster_rpo_estimate_seconds", "layer", "backup")
               .isPresent(), Duration.ofSeconds(60));
-          Thread.sleep(2 * pgbackrestInterval.toMillis());
+          // The backup ages under the workload for two collector intervals, so the estimate has a
+          // measurable age to be checked against.
+          Await.elapse(pgbackrestInterval.multipliedBy(2), "the backup ages under the workload");
           String before = rig.metrics();
           long readAt = System.currentTimeMillis();
           assertEquals(1, TruthRig.value(before, "drwatch_cluster_rpo_layer_healthy", "layer", "backup").orElse(0.0));
@@ -348,12 +346,8 @@ class FailureTruthIT {
           Duration.ofSeconds(60));
       fault.apply();
       // Let the fault last: the stalled standby falls behind while the workload commits.
-      long until = System.nanoTime() + Duration.ofSeconds(6).toNanos();
-      String before = rig.metrics();
-      while (System.nanoTime() < until) {
-        Thread.sleep(200);
-        before = rig.metrics();
-      }
+      String before = Await.throughout(Duration.ofSeconds(6), Await.EVERY, "the fault lasts 6 s under the workload",
+          rig::metrics);
       lastBefore = new Before(TruthRig.value(before, "pg_standby_replay_delay_seconds", "target", promote).orElse(null));
       Double beforeBytes = TruthRig.loss(before, promote, "bytes");
       Double beforeSeconds = TruthRig.loss(before, promote, "seconds");
@@ -370,8 +364,12 @@ class FailureTruthIT {
               && TruthRig.loss(b, promote, "bytes") != null
               && TruthRig.value(b, "drwatch_cluster_writer_last_seen_timestamp_seconds").orElse(1e18) * 1000 < killedAt,
           Duration.ofSeconds(30));
-      Thread.sleep(2 * TruthRig.INTERVAL.toMillis()); // every standby probed again after the kill
-      after = rig.metrics();
+      // Every running standby sampled again after the kill, so the answers read below are the post-failure ones.
+      List<String> standbys = nodes.stream().filter(n -> n != primary && n.isRunning()).map(PgNode::name)
+          .toList();
+      after = rig.await("every standby's standby collector run after the kill", b -> standbys.stream().allMatch(
+          s -> TruthRig.value(b, "drwatch_collector_last_success_timestamp_seconds", "target", s, "collector", "standby")
+              .orElse(0.0) * 1000 > killedAt), Duration.ofSeconds(30));
       Double afterBytes = TruthRig.loss(after, promote, "bytes");
       Double afterSeconds = TruthRig.loss(after, promote, "seconds");
       Double catchup = TruthRig.value(after, "drwatch_standby_promotion_catchup_seconds", "target", promote).orElse(null);
@@ -458,17 +456,10 @@ class FailureTruthIT {
     standby.sql("SELECT pg_reload_conf()");
   }
 
-  private static void awaitUpstream(PgNode standby, int upstreamPort) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
-      String port = standby.sql("SELECT coalesce((SELECT sender_port::text FROM pg_stat_wal_receiver "
-          + "WHERE status = 'streaming'), '')").trim();
-      if (port.equals(Integer.toString(upstreamPort))) {
-        return;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError(standby.name() + " never streamed from port " + upstreamPort);
+  private static void awaitUpstream(PgNode standby, int upstreamPort) {
+    Await.until(standby.name() + " streaming from port " + upstreamPort, Duration.ofSeconds(30),
+        () -> standby.sql("SELECT coalesce((SELECT sender_port::text FROM pg_stat_wal_receiver "
+            + "WHERE status = 'streaming'), '')").trim(), Integer.toString(upstreamPort)::equals);
   }
 
   /** What the standby holds: the WAL it received, or replayed from the archive, whichever is further. */
@@ -481,18 +472,13 @@ class FailureTruthIT {
     }
   }
 
-  private static void awaitWrite(PgNode node) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    SQLException last = null;
-    while (System.nanoTime() < deadline) {
+  /** Polled every 20 ms: the resolution of the measured time to the first write. */
+  private static void awaitWrite(PgNode node) {
+    Await.until(node.name() + " accepting a write after promotion", Duration.ofSeconds(60), Duration.ofMillis(20), () -> {
       try (Connection c = node.connect(); Statement s = c.createStatement()) {
         s.execute("CREATE TABLE IF NOT EXISTS truth_first_write (at timestamptz); INSERT INTO truth_first_write VALUES (now())");
-        return;
-      } catch (SQLException e) {
-        last = e;
-        Thread.sleep(20);
+        return true;
       }
-    }
-    throw new AssertionError(node.name() + " never accepted a write after promotion", last);
+    }, written -> written, String::valueOf);
   }
 }
