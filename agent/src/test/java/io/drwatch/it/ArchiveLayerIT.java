@@ -3,6 +3,7 @@ package io.drwatch.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.drwatch.fixture.Await;
 import io.drwatch.fixture.Clusters;
 import io.drwatch.fixture.SandboxConfig;
 import io.drwatch.fixture.Series;
@@ -39,11 +40,13 @@ class ArchiveLayerIT {
       pg.primary().sql("SELECT pg_switch_wal()");
       watch.await("primary", "archiver", "pg_archiver_ready_files", v -> v == 0, WAIT);
       pg.write(1); // a last commit, then nothing: it stays out of the archive
-      Watch.sleep(16_000); // past the running-xacts record the server logs after activity
+      // PostgreSQL's background writer logs a running-xacts record up to 15 s after activity
+      // (LOG_SNAPSHOT_INTERVAL_MS); after it the WAL stays still. No signal says it was written.
+      Await.elapse(Duration.ofSeconds(16), "past the running-xacts record the server logs after activity");
       watch.round();
       double bytes = archive(watch, "drwatch_cluster_rpo_estimate_bytes");
       double first = archive(watch, "drwatch_cluster_rpo_estimate_seconds");
-      Watch.sleep(10_000);
+      Await.elapse(Duration.ofSeconds(10), "idle for 10 s: the span at risk must not grow meanwhile");
       watch.round();
       double later = archive(watch, "drwatch_cluster_rpo_estimate_seconds");
       System.out.printf("idle primary, %.0f B unarchived: archive layer %.1f s, 10 s later %.1f s%n", bytes, first, later);
@@ -57,7 +60,7 @@ class ArchiveLayerIT {
       pg.write(100);
       pg.primary().sql("SELECT pg_switch_wal()");
       watch.await("primary", "archiver", "pg_archiver_ready_files", v -> v >= 1, WAIT);
-      Watch.sleep((READY_MAX_AGE + 2) * 1000L);
+      Await.elapse(Duration.ofSeconds(READY_MAX_AGE + 2), "the .ready file ages past archive-ready-max-age");
       watch.round();
       double failed = watch.require("primary", "pg_archiver_failed_total");
       double healthy = archive(watch, "drwatch_cluster_rpo_layer_healthy");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.drwatch.fixture.Await;
 import io.drwatch.fixture.Clusters;
 import io.drwatch.fixture.PgBackRestRepo;
 import io.drwatch.fixture.SandboxConfig;
@@ -14,6 +15,7 @@ import io.drwatch.sample.CollectorResult;
 import io.drwatch.sandbox.OsUser;
 import io.drwatch.sandbox.PgSandbox;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -52,7 +54,8 @@ class BackupLayerBindingIT {
     repo = PgBackRestRepo.create(ours, "ours", exe);
     repo.backup("full");
     oursCompleted = System.currentTimeMillis() / 1000.0;
-    Watch.sleep(3000);
+    // Their backup completes measurably later than ours, so the two stanzas' ages tell them apart.
+    Await.elapse(Duration.ofSeconds(3), "their backup 3 s newer than ours");
     repo.addStanza(theirs, "theirs");
     repo.backup("theirs", "full");
     theirsCompleted = System.currentTimeMillis() / 1000.0;

@@ -12,7 +12,6 @@ import io.drwatch.fixture.Promtool;
 import io.drwatch.fixture.SandboxConfig;
 import io.drwatch.fixture.Series;
 import io.drwatch.fixture.TcpRelay;
-import io.drwatch.fixture.Watch;
 import io.drwatch.sandbox.PgSandbox;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -103,7 +102,7 @@ class ClusterFailoverIT {
         pg.primary().stop();
         Instant stopped = Instant.now();
         awaitMetrics(agent, Duration.ofSeconds(30), "no writer", is("drwatch_cluster_primaries", 0, "cluster", "c1"));
-        Watch.sleep(2000); // deciding, fencing: the endpoint stays dark
+        Await.elapse(Duration.ofSeconds(2), "the injected outage: deciding, fencing, the endpoint stays dark");
         pg.standby("sync1").promote();
         writer.pointAt(pg.standby("sync1").port());
         Instant repointed = Instant.now();
@@ -124,8 +123,9 @@ class ClusterFailoverIT {
         assertEquals(outage, value(body, "drwatch_target_outage_duration_seconds_sum", "target", "writer"), 1e-9);
 
         // a while later: the writer endpoint and sync1 are one server; async1 may follow the new
-        // timeline through the archive, and none of that is another failover
-        Watch.sleep(5000);
+        // timeline through the archive, and none of that is another failover (the window in which
+        // a miscounted second failover would show)
+        Await.elapse(Duration.ofSeconds(5), "a window for a miscounted second failover");
         body = awaitMetrics(agent, Duration.ofSeconds(30), "one primary again",
             is("drwatch_cluster_primaries", 1, "cluster", "c1"));
         assertEquals(1, value(body, "drwatch_cluster_failovers_total", "cluster", "c1"));

@@ -3,6 +3,7 @@ package io.drwatch.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.drwatch.fixture.Await;
 import io.drwatch.fixture.Clusters;
 import io.drwatch.fixture.Promtool;
 import io.drwatch.fixture.Series;
@@ -98,7 +99,8 @@ class ClusterLayersIT {
       assertEquals(0, cluster("drwatch_cluster_rpo_effective_bytes"), "the replica layer still protects");
       assertEquals(0, cluster("drwatch_cluster_rpo_effective_seconds"));
 
-      Watch.sleep(2000);
+      // The oldest unarchived WAL must age measurably (the check below: at least 1.5 s more).
+      Await.elapse(Duration.ofSeconds(2), "the unarchived WAL ages");
       pg.write(100);
       pg.primary().sql("SELECT pg_switch_wal()");
       watch.await("primary", "archiver", "pg_archiver_ready_files", v -> v >= 4, WAIT);

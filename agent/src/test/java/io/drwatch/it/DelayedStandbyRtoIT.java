@@ -2,6 +2,7 @@ package io.drwatch.it;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.drwatch.fixture.Await;
 import io.drwatch.fixture.Clusters;
 import io.drwatch.fixture.Series;
 import io.drwatch.fixture.Watch;
@@ -46,9 +47,9 @@ class DelayedStandbyRtoIT {
       // A steady workload for longer than the delay: the delayed standby replays at the write rate.
       for (int i = 0; i < 2 * DELAY_SECONDS + 4; i++) {
         pg.write(300);
-        Watch.sleep(500);
+        Await.elapse(Duration.ofMillis(500), "the workload's pace: 600 rows a second");
         pg.write(300);
-        Watch.sleep(500);
+        Await.elapse(Duration.ofMillis(500), "the workload's pace: 600 rows a second");
         sample(watch);
       }
       // async1 drains a real backlog once: its replay speed is measured.

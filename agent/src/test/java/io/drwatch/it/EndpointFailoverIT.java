@@ -7,13 +7,13 @@ import io.drwatch.Agent;
 import io.drwatch.collect.CollectorRegistry;
 import io.drwatch.config.AgentConfig;
 import io.drwatch.config.ConfigLoader;
+import io.drwatch.fixture.Await;
 import io.drwatch.fixture.Clusters;
 import io.drwatch.fixture.Dnsmasq;
 import io.drwatch.fixture.Exposition;
 import io.drwatch.fixture.HaProxy;
 import io.drwatch.fixture.Series;
 import io.drwatch.fixture.TcpRelay;
-import io.drwatch.fixture.Watch;
 import io.drwatch.sandbox.PgSandbox;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -83,7 +83,7 @@ class EndpointFailoverIT {
         // The old primary goes away (a clean stop, so it can rejoin without a rewind).
         Instant fenced = Instant.now();
         pg.primary().stop();
-        Watch.sleep(Math.max(0, PROMOTE_AFTER.toMillis() - Duration.between(fenced, Instant.now()).toMillis()));
+        Await.elapse(left(PROMOTE_AFTER, fenced), "the injected timeline: promotion " + PROMOTE_AFTER + " after the stop");
         pg.standby("standby").promote();
         Instant promoted = Instant.now();
         pg.primary().follow(pg.standby("standby"));
@@ -100,13 +100,13 @@ class EndpointFailoverIT {
         assertEquals(1.0, value(stale, "drwatch_endpoint_info", "endpoint", "writer-dns", "expect", "writer"));
         assertEquals(1.0, value(stale, "drwatch_endpoint_dns_info", "endpoint", "writer-dns", "address", "127.0.0.2"));
 
-        Watch.sleep(Math.max(0, DNS_AFTER.toMillis() - Duration.between(promoted, Instant.now()).toMillis()));
+        Await.elapse(left(DNS_AFTER, promoted), "the injected timeline: DNS moves " + DNS_AFTER + " after the promotion");
         dns.point(NAME, "127.0.0.3");
         Instant dnsMoved = Instant.now();
-        Watch.sleep(PROXY_AFTER.toMillis());
+        Await.elapse(PROXY_AFTER, "the injected timeline: the proxy moves " + PROXY_AFTER + " after DNS");
         proxy.switchTo("b");
         Instant proxyMoved = Instant.now();
-        Watch.sleep(WRITES_AFTER.toMillis());
+        Await.elapse(WRITES_AFTER, "the injected timeline: writes open " + WRITES_AFTER + " after the proxy");
         pg.standby("standby").sql("ALTER SYSTEM RESET default_transaction_read_only");
         pg.standby("standby").sql("SELECT pg_reload_conf()");
         Instant writable = Instant.now();
@@ -217,15 +217,13 @@ class EndpointFailoverIT {
   }
 
   private static String await(Agent agent, String what, Predicate<String> condition, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    String last = "";
-    while (System.nanoTime() < deadline) {
-      last = Exposition.text(agent.snapshots().collect());
-      if (condition.test(last)) {
-        return last;
-      }
-      Watch.sleep(100);
-    }
-    throw new AssertionError("not within " + timeout + ": " + what + "\n" + endpoints(last));
+    return Await.until(what, timeout, Duration.ofMillis(100), () -> Exposition.text(agent.snapshots().collect()),
+        condition, EndpointFailoverIT::endpoints);
+  }
+
+  /** What remains of a phase's delay since {@code from} (the steps before it took some of it). */
+  private static Duration left(Duration phase, Instant from) {
+    Duration rest = phase.minus(Duration.between(from, Instant.now()));
+    return rest.isNegative() ? Duration.ZERO : rest;
   }
 }

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.drwatch.Agent;
 import io.drwatch.collect.CollectorRegistry;
 import io.drwatch.config.ConfigLoader;
+import io.drwatch.fixture.Await;
 import io.drwatch.fixture.Clusters;
 import io.drwatch.fixture.Exposition;
 import io.drwatch.fixture.PgBouncer;
 import io.drwatch.fixture.Series;
-import io.drwatch.fixture.Watch;
 import io.drwatch.sandbox.PgSandbox;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -72,8 +72,13 @@ class EndpointPoolerIT {
         assertEquals("pool-writer", pg.primary().sql("SELECT string_agg(endpoint, ',') FROM drwatch.endpoint_probe"),
             "the write probe wrote its one row through the pooler");
 
-        // The pooled server sessions the probes used carry no setting of theirs into the next client's transaction.
-        Watch.sleep(3000);
+        // The pooled server sessions the probes used carry no setting of theirs into the next client's transaction:
+        // one more whole probe of each endpoint (a later one started, so it ended) returned its session first.
+        for (String endpoint : new String[] {"pool-writer", "pool-reader"}) {
+          double t = System.currentTimeMillis() / 1000.0;
+          double started = lastProbe(agent, endpoint, t);
+          lastProbe(agent, endpoint, started);
+        }
         try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + bouncer.port()
                 + "/postgres?prepareThreshold=0", "drwatch", "");
             Statement st = c.createStatement()) {
@@ -87,17 +92,12 @@ class EndpointPoolerIT {
         }
         // The reader's standby falls behind: replay paused while the primary commits.
         pg.standby("standby").sql("SELECT pg_wal_replay_pause()");
-        long until = System.nanoTime() + Duration.ofSeconds(8).toNanos();
-        String lagging = null;
-        while (System.nanoTime() < until && lagging == null) {
-          pg.primary().sql("INSERT INTO drwatch.endpoint_probe VALUES ('app-" + System.nanoTime() + "', now())");
-          String e = Exposition.text(agent.snapshots().collect());
-          if (Series.value(e, "drwatch_endpoint_standby_replay_delay_seconds", "endpoint", "pool-reader").orElse(0.0) > 3) {
-            lagging = e;
-          }
-          Watch.sleep(250);
-        }
-        assertTrue(lagging != null, "the reader's standby never read more than max-replay-delay behind");
+        String lagging = Await.until("the reader's standby more than max-replay-delay (3 s) behind, the primary committing",
+            Duration.ofSeconds(8), Duration.ofMillis(250), () -> {
+              pg.primary().sql("INSERT INTO drwatch.endpoint_probe VALUES ('app-" + System.nanoTime() + "', now())");
+              return Exposition.text(agent.snapshots().collect());
+            }, e -> Series.value(e, "drwatch_endpoint_standby_replay_delay_seconds", "endpoint", "pool-reader")
+                .orElse(0.0) > 3, e -> Exposition.only(e, "drwatch_endpoint_"));
         assertEquals(0.0, value(lagging, "drwatch_endpoint_reaches_primary", "endpoint", "pool-reader"));
         pg.standby("standby").sql("SELECT pg_wal_replay_resume()");
 
@@ -118,15 +118,15 @@ class EndpointPoolerIT {
   }
 
   private static String await(Agent agent, String what, Predicate<String> condition) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    String last = "";
-    while (System.nanoTime() < deadline) {
-      last = Exposition.text(agent.snapshots().collect());
-      if (condition.test(last)) {
-        return last;
-      }
-      Watch.sleep(100);
-    }
-    throw new AssertionError("not within 30 s: " + what + "\n" + Exposition.only(last, "drwatch_endpoint_"));
+    return Await.until(what, Duration.ofSeconds(30), Duration.ofMillis(100),
+        () -> Exposition.text(agent.snapshots().collect()), condition, e -> Exposition.only(e, "drwatch_endpoint_"));
+  }
+
+  /** The start of the endpoint's first probe after {@code after} (Unix seconds). */
+  private static double lastProbe(Agent agent, String endpoint, double after) {
+    return Await.until("a probe of " + endpoint + " started after " + after, Duration.ofSeconds(30),
+        Duration.ofMillis(100), () -> Series.value(Exposition.text(agent.snapshots().collect()),
+            "drwatch_endpoint_last_probe_timestamp_seconds", "endpoint", endpoint).orElse(0.0), t -> t > after,
+        String::valueOf);
   }
 }

@@ -8,6 +8,7 @@ import io.drwatch.collect.Db;
 import io.drwatch.collect.Sample;
 import io.drwatch.collect.postgres.PgHeartbeat;
 import io.drwatch.config.AgentConfig;
+import io.drwatch.fixture.Await;
 import io.drwatch.fixture.Clusters;
 import io.drwatch.fixture.Promtool;
 import io.drwatch.fixture.SandboxConfig;
@@ -102,8 +103,8 @@ class HeartbeatIT {
       double delay = watch.require(standby, "pg_heartbeat_delay_seconds");
       assertTrue(delay >= 0 && delay < 30, standby + " delay " + delay);
     }
-    // nothing else writes; the heartbeat alone keeps the standbys' view moving
-    Watch.sleep(1100);
+    // nothing else writes; the heartbeat alone keeps the standbys' view moving, a second later
+    Await.elapse(Duration.ofMillis(1100), "the next heartbeat a second later");
     heartbeat("primary");
     double next = watch.require("primary", "pg_heartbeat_timestamp_seconds");
     assertTrue(next > written);
@@ -224,20 +225,15 @@ class HeartbeatIT {
         west.collect(new Db(c, HEARTBEAT_TIMEOUT), asPrimary); // written after east's, 30 s "older"
       }
       assertEquals("2", pg.primary().sql("SELECT count(*) FROM drwatch.heartbeat WHERE agent IN ('east', 'west')"));
-      double[] delay = new double[2];
-      Instant deadline = Instant.now().plus(WAIT);
-      do {
-        try (Connection c = s.borrow()) {
-          List<Sample> e = east.collect(new Db(c, HEARTBEAT_TIMEOUT), asStandby);
-          List<Sample> w = west.collect(new Db(c, HEARTBEAT_TIMEOUT), asStandby);
-          if (e.size() == 2 && w.size() == 2 && e.get(0).value() >= eastWrote) {
-            delay[0] = e.get(1).value();
-            delay[1] = w.get(1).value();
-            break;
-          }
-        }
-        Watch.sleep(100);
-      } while (Instant.now().isBefore(deadline));
+      double[] delay = Await.until("east's and west's rows replayed, east's newest write included", WAIT,
+          Duration.ofMillis(100), () -> {
+            try (Connection c = s.borrow()) {
+              List<Sample> e = east.collect(new Db(c, HEARTBEAT_TIMEOUT), asStandby);
+              List<Sample> w = west.collect(new Db(c, HEARTBEAT_TIMEOUT), asStandby);
+              return e.size() == 2 && w.size() == 2 && e.get(0).value() >= eastWrote
+                  ? new double[] {e.get(1).value(), w.get(1).value()} : null;
+            }
+          }, d -> d != null, d -> "not yet");
       System.out.printf("two agents, west's clock 30 s behind: east reads delay %.3f s, west %.3f s%n",
           delay[0], delay[1]);
       assertTrue(delay[0] < 5, "east reads its own row, not west's 30 s old clock: " + delay[0]);

@@ -3,6 +3,7 @@ package io.drwatch.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.drwatch.fixture.Await;
 import io.drwatch.fixture.Clusters;
 import io.drwatch.fixture.Promtool;
 import io.drwatch.fixture.Series;
@@ -48,14 +49,9 @@ class LogicalSubscriberIT {
   }
 
   private void awaitStreaming() {
-    Instant deadline = Instant.now().plus(WAIT);
-    while (!"streaming".equals(publisher.primary().sql(
-        "SELECT state FROM pg_stat_replication WHERE application_name = 'orders_sub'"))) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("subscription never streamed; subscriber log:\n" + subscriber.primary().logTail());
-      }
-      Watch.sleep(100);
-    }
+    Await.until("the subscription streaming", WAIT, Await.EVERY, () -> publisher.primary().sql(
+        "SELECT state FROM pg_stat_replication WHERE application_name = 'orders_sub'"), "streaming"::equals,
+        state -> state + "; subscriber log:\n" + subscriber.primary().logTail());
   }
 
   @AfterAll

@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.drwatch.fixture.Await;
 import io.drwatch.fixture.Clusters;
 import io.drwatch.fixture.SandboxConfig;
 import io.drwatch.fixture.Series;
 import io.drwatch.fixture.TcpRelay;
 import io.drwatch.fixture.Watch;
 import io.drwatch.sandbox.PgSandbox;
+import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +39,7 @@ class OutageIT {
       assertFalse(watch.sampler("endpoint").probe(), "a second failure does not move the start");
       assertEquals(0, Series.value(watch.exposition(), "drwatch_target_outage_duration_seconds_count",
           "target", "endpoint").orElseThrow(), "an outage still going on is not recorded yet");
-      Watch.sleep(1500);
+      Await.elapse(Duration.ofMillis(1500), "the outage lasts 1.5 s");
       pg.primary().start();
       Instant s0 = Instant.now();
       assertTrue(watch.sampler("endpoint").probe());

@@ -10,6 +10,7 @@ import io.drwatch.collect.CollectorRegistry;
 import io.drwatch.collect.Sample;
 import io.drwatch.config.AgentConfig;
 import io.drwatch.config.ConfigLoader;
+import io.drwatch.fixture.Await;
 import io.drwatch.fixture.Clusters;
 import io.drwatch.fixture.PgBackRestRepo;
 import io.drwatch.fixture.Promtool;
@@ -534,15 +535,8 @@ class PgBackRestIT {
   }
 
   private ProcessHandle awaitHangingPgBackRest() {
-    Instant deadline = Instant.now().plus(WAIT);
-    while (Instant.now().isBefore(deadline)) {
-      List<ProcessHandle> found = hangingProcesses();
-      if (!found.isEmpty()) {
-        return found.get(0);
-      }
-      Watch.sleep(50);
-    }
-    throw new AssertionError("the agent never started pgbackrest on the FIFO config");
+    return Await.until("the agent starting pgbackrest on the FIFO config", WAIT, Duration.ofMillis(50),
+        this::hangingProcesses, found -> !found.isEmpty(), String::valueOf).get(0);
   }
 
   private List<ProcessHandle> hangingProcesses() {

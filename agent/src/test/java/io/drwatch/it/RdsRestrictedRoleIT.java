@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.drwatch.collect.CollectorRegistry;
 import io.drwatch.config.AgentConfig;
 import io.drwatch.config.ConfigLoader;
+import io.drwatch.fixture.Await;
 import io.drwatch.fixture.Clusters;
 import io.drwatch.fixture.LogCapture;
 import io.drwatch.fixture.Watch;
@@ -55,9 +56,13 @@ class RdsRestrictedRoleIT {
           "REVOKE EXECUTE ON FUNCTION pg_stat_get_wal() FROM PUBLIC")) {
         pg.primary().sql(s);
       }
-      pg.write(10); // the standby replays the roles and revocations before it is watched
+      pg.write(10);
       pg.waitStreaming(java.time.Duration.ofSeconds(30));
-      Watch.sleep(1000);
+      // the standby replays the roles and revocations before it is watched
+      String written = pg.primary().sql("SELECT pg_current_wal_lsn()");
+      Await.until("the replica replaying the primary's roles and revocations (up to " + written + ")",
+          java.time.Duration.ofSeconds(30), () -> pg.standby("replica").sql(
+              "SELECT pg_last_wal_replay_lsn() >= '" + written + "'::pg_lsn"), "t"::equals);
 
       try (LogCapture logs = new LogCapture(); Watch w = new Watch(config(pg, RDS_ROLE))) {
         for (int i = 0; i < 3; i++) {

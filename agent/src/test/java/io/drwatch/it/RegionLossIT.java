@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.drwatch.collect.CollectorRegistry;
 import io.drwatch.config.AgentConfig;
 import io.drwatch.config.ConfigLoader;
+import io.drwatch.fixture.Await;
 import io.drwatch.fixture.Clusters;
 import io.drwatch.fixture.Series;
 import io.drwatch.fixture.Watch;
@@ -72,17 +73,14 @@ class RegionLossIT {
       far.sql("ALTER SYSTEM SET primary_conninfo = 'host=127.0.0.1 port=1 user=postgres connect_timeout=1'");
       far.sql("ALTER SYSTEM SET restore_command = 'false'");
       far.sql("SELECT pg_reload_conf()");
-      Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-      while (!"0".equals(far.sql("SELECT count(*) FROM pg_stat_wal_receiver WHERE status = 'streaming'"))) {
-        assertTrue(Instant.now().isBefore(deadline), "far never stopped streaming");
-        Watch.sleep(100);
-      }
+      Await.until("far no longer streaming", Duration.ofSeconds(30),
+          () -> far.sql("SELECT count(*) FROM pg_stat_wal_receiver WHERE status = 'streaming'"), "0"::equals);
       Instant cutAt = Instant.now();
       // Writes while drwatch watches, so the writer's position history can date far's position.
       for (int i = 0; i < 5; i++) {
         pg.write(20_000);
         w.round();
-        Watch.sleep(500);
+        Await.elapse(Duration.ofMillis(500), "the writer's positions half a second apart, so far's position can be dated");
       }
       double farHeld = held(far);
       double before = lsn(pg.primary(), "pg_current_wal_lsn()") - farHeld;

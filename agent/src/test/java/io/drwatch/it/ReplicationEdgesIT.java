@@ -3,6 +3,7 @@ package io.drwatch.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.drwatch.fixture.Await;
 import io.drwatch.fixture.Clusters;
 import io.drwatch.fixture.Series;
 import io.drwatch.fixture.Watch;
@@ -100,7 +101,7 @@ class ReplicationEdgesIT {
       for (int i = 0; i < 2; i++) {
         for (int w = 0; w < 6; w++) {
           pg.write(500);
-          Watch.sleep(500);
+          Await.elapse(Duration.ofMillis(500), "writes keep coming while the standby stays frozen, so its lag ages");
         }
         watch.run("primary", "replication");
         double elapsed = (System.nanoTime() - frozenAt) / 1e9;
