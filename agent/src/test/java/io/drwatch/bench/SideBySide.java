@@ -3,6 +3,7 @@ package io.drwatch.bench;
 import io.drwatch.collect.CollectorRegistry;
 import io.drwatch.config.AgentConfig;
 import io.drwatch.config.ConfigLoader;
+import io.drwatch.fixture.Await;
 import io.drwatch.sample.Schedule;
 import io.drwatch.sandbox.PgNode;
 import io.drwatch.sandbox.PgSandbox;
@@ -180,7 +181,7 @@ public final class SideBySide {
       try (Proc drwatch = drwatch(List.of(target("primary", pg.primary(), "postgres")), "5s", "one", false)) {
         drwatch.awaitReady();
         double startup = (System.nanoTime() - t0) / 1e9;
-        Thread.sleep(30_000);
+        Await.elapse(Duration.ofSeconds(30), "the footprint is measured after 30 s of running");
         latency(drwatch.url(), 1, Duration.ofSeconds(1));
         System.out.printf(Locale.ROOT, "| %d | %.2f | %.1f | %.2f |%n", i, startup, drwatch.rssKiB() / 1024.0,
             drwatch.cpuTicks() / 100.0);
@@ -208,7 +209,7 @@ public final class SideBySide {
       long end = System.nanoTime() + scaleFor.toNanos();
       String body = "";
       while (System.nanoTime() < end) {
-        Thread.sleep(1000);
+        Await.elapse(Duration.ofSeconds(1), "one reading a second over the run");
         long s0 = System.nanoTime();
         try {
           body = get(drwatch.url(), false).body();
@@ -324,7 +325,7 @@ public final class SideBySide {
           try {
             for (long next = start + offset; next < end; next += seconds * 1_000_000_000L) {
               long wait = next - System.nanoTime();
-              if (wait > 0) {
+              if (wait > 0) { // the scrapers' schedule: the load being measured
                 Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
               }
               get(url, true);
@@ -340,7 +341,7 @@ public final class SideBySide {
     }
     long wait = end - System.nanoTime();
     if (wait > 0) {
-      Thread.sleep(wait / 1_000_000);
+      Await.elapse(Duration.ofNanos(wait), "the measured window runs to its end");
     }
   }
 
@@ -431,23 +432,15 @@ public final class SideBySide {
 
     /** /readyz 200 for drwatch; for the exporter (no /readyz in 0.11) the first 200 from /metrics. */
     void awaitReady() throws Exception {
-      long deadline = System.nanoTime() + 120_000_000_000L;
-      while (System.nanoTime() < deadline) {
+      // polled every 20 ms: the resolution of the start-up time measured; an IOException is "not listening yet"
+      Await.condition("ready", Duration.ofSeconds(120), Duration.ofMillis(20), () -> {
         if (!process.isAlive()) {
-          throw new IllegalStateException("process exited: " + Files.readString(log));
+          throw new AssertionError("process exited: " + Files.readString(log));
         }
-        try {
-          HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/readyz"))
-              .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-          if (r.statusCode() == 200 || (r.statusCode() == 404 && get(url(), false).statusCode() == 200)) {
-            return;
-          }
-        } catch (IOException e) {
-          // not listening yet
-        }
-        Thread.sleep(20);
-      }
-      throw new IllegalStateException("not ready in 120 s: " + Files.readString(log));
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/readyz"))
+            .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        return r.statusCode() == 200 || (r.statusCode() == 404 && get(url(), false).statusCode() == 200);
+      }, () -> "log:\n" + Files.readString(log));
     }
 
     long cpuTicks() throws IOException {
