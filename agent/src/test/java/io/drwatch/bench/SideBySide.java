@@ -325,8 +325,8 @@ public final class SideBySide {
           try {
             for (long next = start + offset; next < end; next += seconds * 1_000_000_000L) {
               long wait = next - System.nanoTime();
-              if (wait > 0) { // the scrapers' schedule: the load being measured
-                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+              if (wait > 0) {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000)); // the scrapers' pace: the measured load
               }
               get(url, true);
             }

@@ -60,8 +60,8 @@ final class AckedWorkload implements AutoCloseable {
         }
         next += pauseNanos;
         long wait = next - System.nanoTime();
-        if (wait > 0) { // the workload's pace, rows per second: the scenario, not a wait for anything
-          Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        if (wait > 0) {
+          Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000)); // the workload's pace: rows per second
         }
       }
       stoppedBy = "stopped";
