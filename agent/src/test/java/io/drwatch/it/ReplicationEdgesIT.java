@@ -64,7 +64,9 @@ class ReplicationEdgesIT {
     synchronousStandbyNames("1, 2"); // FIRST 1 of standbys named 1 and 2: none is connected
     CompletableFuture<Void> commit = null;
     try {
-      watch.run("primary", "sync_replication");
+      // pg_reload_conf() only signals: the walsenders drop sync1's sync state a moment later
+      // (read at once, the old list still counted sync1 in one run)
+      watch.await("primary", "sync_replication", "pg_replication_sync_standbys_connected", v -> v == 0, WAIT);
       CollectorResult r = watch.result("primary", "sync_replication").orElseThrow();
       System.out.printf("synchronous_standby_names = '1, 2': sync collector success=%s error=%s%n",
           r.success(), r.error());
