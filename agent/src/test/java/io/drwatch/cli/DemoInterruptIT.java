@@ -33,7 +33,10 @@ class DemoInterruptIT {
   void ctrlCStopsQuietlyAndQuickly() throws Exception {
     Path log = dir.resolve("demo.log");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path")));
+    // env --default-signal: a SIGINT ignored by whatever started the build (any command started
+    // with & by a non-interactive shell) is inherited, and the demo would never see Ctrl-C.
+    List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT", java, "-cp",
+        System.getProperty("java.class.path")));
     String binaries = System.getProperty("drwatch.pg.binaries");
     if (binaries != null) {
       cmd.add("-Ddrwatch.pg.binaries=" + binaries);
