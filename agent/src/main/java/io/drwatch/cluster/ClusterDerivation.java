@@ -45,6 +45,11 @@ public final class ClusterDerivation implements Derivation, ProbeListener {
   private final OutageTracker outages = new OutageTracker();
   private final ReplayRates rates = new ReplayRates();
   private final WriterPositions writers = new WriterPositions();
+  /**
+   * Per cluster, the standbys its writer last waited for ({@code FIRST n}, sync): kept while no
+   * writer answers, when which standby holds every acknowledged commit decides whom to promote.
+   */
+  private final Map<String, Set<String>> synchronousTargets = new java.util.concurrent.ConcurrentHashMap<>();
   /** Whether an HA manager would fail over by itself (false: the RTO is +Inf); null when unknown. */
   private volatile java.util.function.Function<String, Boolean> automaticFailover = c -> null;
 
@@ -210,6 +215,7 @@ public final class ClusterDerivation implements Derivation, ProbeListener {
     if (seen == null) {
       return null;
     }
+    Set<String> synchronous = synchronousStandbys(cluster, top);
     List<Promotion.Standby> inputs = new ArrayList<>();
     for (Member m : top.standbys()) {
       ServerInfo s = m.server();
@@ -217,7 +223,8 @@ public final class ClusterDerivation implements Derivation, ProbeListener {
         continue;
       }
       double replayed = s.wal().replayed() == null ? s.wal().held() : s.wal().replayed();
-      inputs.add(new Promotion.Standby(m.target(), s.wal().held(), replayed, replayRate(m, top), delayed(m)));
+      inputs.add(new Promotion.Standby(m.target(), s.wal().held(), replayed, replayRate(m, top), delayed(m),
+          synchronous.contains(m.target())));
     }
     String writerTarget = seen.target();
     List<Promotion.Answer> answers = Promotion.answers(
@@ -236,6 +243,30 @@ public final class ClusterDerivation implements Derivation, ProbeListener {
     gauge(out, null, ClusterFamilies.WRITER_LAST_SEEN_LSN, seen.lsn(), cluster);
     gauge(out, null, ClusterFamilies.RPO_LOWER_BOUND, top.writer() == null ? 1.0 : 0.0, cluster);
     return best;
+  }
+
+  /**
+   * The targets the writer waits for to flush each commit (sync under {@code FIRST n}, in force),
+   * from its replication samples while it answers; with no writer, those it last waited for.
+   * A walsender is matched to its target by the target's {@code application_name} label, else by
+   * the target's name.
+   */
+  private Set<String> synchronousStandbys(String cluster, Topology top) {
+    if (top.writer() == null) {
+      return synchronousTargets.getOrDefault(cluster, Set.of());
+    }
+    Map<String, String> targetOf = new HashMap<>();
+    for (Member m : top.standbys()) {
+      targetOf.put(m.status().labels().getOrDefault(RegionLoss.APPLICATION_NAME_LABEL, m.target()), m.target());
+    }
+    Set<String> now = new java.util.TreeSet<>();
+    for (String app : ReplicaLayer.holdingEveryAcknowledgedCommit(top.writer().readings())) {
+      if (targetOf.containsKey(app)) {
+        now.add(targetOf.get(app));
+      }
+    }
+    synchronousTargets.put(cluster, Set.copyOf(now));
+    return now;
   }
 
   /**

@@ -16,9 +16,13 @@ import java.util.List;
  * little to replay but has a loss that grows while the writer writes; that, not its catch-up,
  * says it is behind.
  *
- * <p>The best candidate has the least loss, then the shortest known catch-up, then the first
- * target name. Never a delayed standby (recovery_min_apply_delay above 0): it lags on purpose, to
- * survive a mistake that replicates, and promoting it replays away the protection.
+ * <p>The best candidate is a synchronous standby when there is one: a standby the writer last
+ * showed as {@code sync} under {@code FIRST n} with commits waiting for it holds every
+ * acknowledged commit, whatever its WAL position was at its last probe (positions on different
+ * servers are read at different moments, so an asynchronous standby can look a little ahead).
+ * Then the least loss, then the shortest known catch-up, then the first target name. Never a
+ * delayed standby (recovery_min_apply_delay above 0): it lags on purpose, to survive a mistake
+ * that replicates, and promoting it replays away the protection.
  */
 final class Promotion {
 
@@ -31,11 +35,14 @@ final class Promotion {
    * @param replayed its replay position
    * @param replayRate measured replay rate in bytes/s, null while unknown
    * @param delayed whether recovery_min_apply_delay is above 0
+   * @param synchronous whether the writer, when last seen, waited for it to flush each commit
    */
-  record Standby(String target, double held, double replayed, Double replayRate, boolean delayed) {}
+  record Standby(String target, double held, double replayed, Double replayRate, boolean delayed,
+      boolean synchronous) {}
 
   /** The answer for one standby. */
-  record Answer(String target, double lossBytes, Double lossSeconds, Double catchupSeconds, boolean eligible) {}
+  record Answer(String target, double lossBytes, Double lossSeconds, Double catchupSeconds, boolean eligible,
+      boolean synchronous) {}
 
   /**
    * @param writerLsn the writer's position: live while it answers, last seen after
@@ -59,16 +66,20 @@ final class Promotion {
         seconds = passed == null ? null : Math.max(0, writer.writerSeenAt() - passed);
       }
       out.add(new Answer(s.target(), loss, seconds,
-          Rto.catchup(Math.max(0, s.held() - s.replayed()), s.replayRate()), !s.delayed()));
+          Rto.catchup(Math.max(0, s.held() - s.replayed()), s.replayRate()), !s.delayed(), s.synchronous()));
     }
     out.sort(Comparator.comparing(Answer::target));
     return out;
   }
 
-  /** The standby to promote: least loss, then fastest known catch-up, then name; null if none may be. */
+  /**
+   * The standby to promote: a synchronous one, then least loss, then fastest known catch-up, then
+   * name; null if none may be.
+   */
   static Answer best(List<Answer> answers) {
     return answers.stream().filter(Answer::eligible)
-        .min(Comparator.comparingDouble(Answer::lossBytes)
+        .min(Comparator.comparing((Answer a) -> !a.synchronous())
+            .thenComparingDouble(Answer::lossBytes)
             .thenComparing(a -> a.catchupSeconds() == null ? Double.POSITIVE_INFINITY : a.catchupSeconds())
             .thenComparing(Answer::target))
         .orElse(null);

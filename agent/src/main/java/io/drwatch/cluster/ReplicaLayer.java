@@ -74,6 +74,21 @@ final class ReplicaLayer {
     return out;
   }
 
+  /**
+   * The application names of the standbys that each hold every acknowledged commit: those in
+   * sync_state {@code sync} while synchronous replication is in force with {@code FIRST n}. Empty
+   * otherwise, and for {@code ANY n}, where the acknowledged commits are spread over the quorum.
+   */
+  static Set<String> holdingEveryAcknowledgedCommit(Readings primary) {
+    List<Candidate> candidates = candidates(primary);
+    List<Sample> config = primary.all(SYNC_CONFIG);
+    if (!syncInForce(primary, candidates) || !"first".equals(Readings.label(config.get(0), "method"))) {
+      return Set.of();
+    }
+    return candidates.stream().filter(c -> "sync".equals(c.syncState())).map(Candidate::applicationName)
+        .collect(java.util.stream.Collectors.toUnmodifiableSet());
+  }
+
   static boolean syncInForce(Readings primary, List<Candidate> candidates) {
     List<Sample> config = primary.all(SYNC_CONFIG);
     Double required = primary.value(SYNC_REQUIRED);

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class RegionLossTest {
 
   private static Promotion.Answer answer(String target, double bytes, Double seconds, boolean eligible) {
-    return new Promotion.Answer(target, bytes, seconds, 1.0, eligible);
+    return new Promotion.Answer(target, bytes, seconds, 1.0, eligible, false);
   }
 
   private static final Map<String, String> REGIONS = Map.of("pg-a", "eu", "pg-b", "eu", "pg-c", "us", "pg-d", "ap");

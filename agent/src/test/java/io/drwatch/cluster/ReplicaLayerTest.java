@@ -57,6 +57,24 @@ class ReplicaLayerTest {
   }
 
   @Test
+  void underFirstInForceTheSyncStandbysHoldEveryAcknowledgedCommit() {
+    List<List<Sample>> standbys = List.of(
+        standbyRow("sync1", "streaming", "sync", 4096, 0.001),
+        standbyRow("async1", "streaming", "async", 0, 0.0));
+    assertEquals(java.util.Set.of("sync1"),
+        ReplicaLayer.holdingEveryAcknowledgedCommit(primaryWith(syncConfig("first", "on", 1), standbys)));
+    List<Sample> bypass = new ArrayList<>(syncConfig("first", "on", 1));
+    bypass.add(Fixture.s("pg_replication_sync_commit_override_info", 1, "app", "", "local"));
+    assertEquals(java.util.Set.of(), ReplicaLayer.holdingEveryAcknowledgedCommit(primaryWith(bypass, standbys)),
+        "a database committing locally: no standby holds all");
+    assertEquals(java.util.Set.of(), ReplicaLayer.holdingEveryAcknowledgedCommit(primaryWith(syncConfig("any", "on", 1),
+        List.of(standbyRow("a", "streaming", "quorum", 0, 0.0), standbyRow("b", "streaming", "quorum", 0, 0.0)))),
+        "ANY 1: the acknowledged commits are spread over the quorum");
+    assertEquals(java.util.Set.of(), ReplicaLayer.holdingEveryAcknowledgedCommit(primaryWith(List.of(), standbys)),
+        "no synchronous_standby_names");
+  }
+
+  @Test
   void aRoleOrDatabaseCommittingLocallyVoidsTheSynchronousClaim() {
     List<List<Sample>> standbys = List.of(
         standbyRow("sync1", "streaming", "sync", 4096, 0.001),
