@@ -23,13 +23,17 @@ import java.util.List;
 public final class PgPreparedTransactions implements PostgresCollector {
 
   static final MetricFamily COUNT = gauge("pg_prepared_transactions",
-      "Prepared transactions waiting for COMMIT PREPARED or ROLLBACK PREPARED.", "database");
+      "Prepared transactions waiting for COMMIT PREPARED or ROLLBACK PREPARED (0 when none).", "database");
   static final MetricFamily OLDEST = gauge("pg_prepared_transactions_oldest_timestamp_seconds",
       "When the oldest prepared transaction of the database was prepared (absent when none is).", "database");
 
+  /** Every database that takes connections, 0 where none is prepared (a managed service's own left out). */
   static final String SQL = """
-      SELECT database, count(*) AS prepared, extract(epoch FROM min(prepared))::float8 AS oldest
-      FROM pg_prepared_xacts GROUP BY database ORDER BY database""";
+      SELECT d.datname AS database, count(p.transaction) AS prepared,
+             extract(epoch FROM min(p.prepared))::float8 AS oldest
+      FROM pg_database d LEFT JOIN pg_prepared_xacts p ON p.database = d.datname
+      WHERE d.datallowconn AND NOT d.datistemplate AND %s
+      GROUP BY d.datname ORDER BY d.datname""";
 
   @Override
   public String name() {
@@ -43,10 +47,10 @@ public final class PgPreparedTransactions implements PostgresCollector {
 
   @Override
   public List<Sample> collect(Db db, ServerInfo server) throws SQLException {
-    return map(db.query(SQL));
+    return map(db.query(SQL.formatted(server.managed().excludeOwnDatabases("d.datname"))));
   }
 
-  /** One row per database that has prepared transactions; none at all is one 0 without a database. */
+  /** One row per database; the oldest is absent where none is prepared. */
   static List<Sample> map(List<Row> rows) {
     Samples out = new Samples();
     for (Row r : rows) {

@@ -29,7 +29,11 @@ class PgPreparedTransactionsTest {
   }
 
   @Test
-  void noneIsNoSeries() throws Exception {
-    assertEquals("", expose("prepared_transactions", PgPreparedTransactions.map(List.of())));
+  void aDatabaseWithNoneReadsZeroWithoutAnOldest() throws Exception {
+    assertEquals("""
+        # TYPE pg_prepared_transactions gauge
+        pg_prepared_transactions{database="postgres",target="pg-a"} 0.0
+        """, expose("prepared_transactions", PgPreparedTransactions.map(List.of(
+            row("database", "postgres", "prepared", 0L, "oldest", null)))));
   }
 }
