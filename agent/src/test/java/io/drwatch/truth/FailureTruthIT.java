@@ -38,7 +38,7 @@ class FailureTruthIT {
 
   /** Every scenario of the suite, in the order of the table; DrAccuracyDocTest checks the doc has each. */
   public static final List<String> SCENARIOS = List.of("async, stalled receiver", "sync ANY 1, one standby down",
-      "cascading, upstream stalled", "delayed standby beside an async one", "archive-only recovery",
+      "sync FIRST 1 beside an async one", "cascading, upstream stalled", "delayed standby beside an async one", "archive-only recovery",
       "logical subscriber only (archive recovery)", "pgBackRest repository with two clusters' stanzas");
 
   private static final List<Row> ROWS = new ArrayList<>();
@@ -79,6 +79,19 @@ class FailureTruthIT {
     }
   }
 
+  /**
+   * Both standbys stream and look alike; only sync1 is waited for. drwatch must name sync1, which
+   * holds every acknowledged commit, not whichever standby's probe happened to read further.
+   */
+  @Test
+  void syncFirstOneBesideAnAsyncOne() throws Exception {
+    try (PgSandbox pg = PgSandbox.builder().version(Clusters.defaultMajor())
+        .standby("sync1", PgSandbox.Sync.SYNC).standby("async1", PgSandbox.Sync.ASYNC).start()) {
+      Row r = scenario(SCENARIOS.get(2), pg, "sync1", "sync1", () -> { });
+      assertEquals(0, r.lostCommits(), "FIRST 1 (sync1): nothing acknowledged may be lost on sync1: " + r);
+    }
+  }
+
   @Test
   void cascadingStandbyBehindAStalledUpstream() throws Exception {
     try (PgSandbox pg = PgSandbox.builder().version(Clusters.defaultMajor())
@@ -89,7 +102,7 @@ class FailureTruthIT {
       cascade.sql("ALTER SYSTEM SET primary_slot_name = ''");
       cascade.sql("SELECT pg_reload_conf()");
       awaitUpstream(cascade, pg.standby("upstream1").port());
-      Row r = scenario(SCENARIOS.get(2), pg, "cascade1", null, () -> disconnect(pg.standby("upstream1")));
+      Row r = scenario(SCENARIOS.get(3), pg, "cascade1", null, () -> disconnect(pg.standby("upstream1")));
       assertTrue(r.lostCommits() > 0, "behind a stalled upstream, acknowledged commits are lost: " + r);
     }
   }
@@ -100,7 +113,7 @@ class FailureTruthIT {
         .standby("async1", PgSandbox.Sync.ASYNC).standby("delayed1", PgSandbox.Sync.ASYNC).start()) {
       pg.standby("delayed1").sql("ALTER SYSTEM SET recovery_min_apply_delay = '1h'");
       pg.standby("delayed1").sql("SELECT pg_reload_conf()");
-      scenario(SCENARIOS.get(3), pg, "async1", "async1", () -> { });
+      scenario(SCENARIOS.get(4), pg, "async1", "async1", () -> { });
     }
   }
 
@@ -108,7 +121,7 @@ class FailureTruthIT {
   void archiveOnlyRecovery() throws Exception {
     try (PgSandbox pg = PgSandbox.builder().version(Clusters.defaultMajor())
         .standby("restore1", PgSandbox.Sync.ASYNC).start()) {
-      Row r = archiveOnly(SCENARIOS.get(4), pg);
+      Row r = archiveOnly(SCENARIOS.get(5), pg);
       assertTrue(r.lostCommits() > 0, "the segment in progress was never archived: " + r);
     }
   }
@@ -135,7 +148,7 @@ class FailureTruthIT {
       Await.until("the subscription streaming", Duration.ofSeconds(30),
           () -> primary.sql("SELECT state FROM pg_stat_replication WHERE application_name = 'orders_sub'"),
           "streaming"::equals);
-      Row r = archiveOnly(SCENARIOS.get(5), pg);
+      Row r = archiveOnly(SCENARIOS.get(6), pg);
       assertTrue(r.lostCommits() > 0, "a subscriber is no copy of the cluster: " + r);
     }
   }
@@ -234,7 +247,7 @@ class FailureTruthIT {
     }
     Assumptions.assumeTrue(exe != null, "pgbackrest is not installed (apt-get install pgbackrest)");
     int major = Math.min(Clusters.defaultMajor(), PgBackRestRepo.newestSupportedMajor(PgBackRestRepo.version(exe)));
-    String name = SCENARIOS.get(6);
+    String name = SCENARIOS.get(7);
     try (PgSandbox ours = PgSandbox.builder().version(major).standby("restore1", PgSandbox.Sync.ASYNC).start();
         PgSandbox theirs = PgSandbox.builder().version(major).start()) {
       PgNode primary = ours.primary();
