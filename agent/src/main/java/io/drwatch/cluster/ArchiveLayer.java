@@ -15,6 +15,12 @@ import io.drwatch.collect.postgres.PgArchiver;
  * <p>Healthy while archiving is on, not failing, and the oldest {@code .ready} file is younger
  * than the cluster's archive-ready-max-age: a hung archive_command counts no failure, its
  * segment's {@code .ready} file just ages.
+ *
+ * <p>When the writer is gone, recovery from the archive loses what it wrote beyond the archived
+ * position its last archiver sample showed: the writer's last seen position minus that, and in
+ * time from when the writer passed it to when it was last seen. A lower bound, like every answer
+ * without a writer (it may have written more unseen); and a segment archived after that sample
+ * makes it an overestimate by at most what one archiver interval archives.
  */
 final class ArchiveLayer {
 
@@ -26,6 +32,35 @@ final class ArchiveLayer {
   static final MetricFamily LAST_ARCHIVED = PgArchiver.LAST_ARCHIVED;
   static final MetricFamily OLDEST_READY = PgArchiver.OLDEST_READY;
   static final MetricFamily LAST_WRITTEN = PgArchiver.CURRENT_SEGMENT_MODIFIED;
+  static final MetricFamily ARCHIVED_LSN = PgArchiver.ARCHIVED_LSN;
+
+  /** What the writer's archiver last showed: up to where WAL is archived, and the layer's health. */
+  record Archived(double lsn, boolean healthy) {}
+
+  /** From the writer's samples while it answers; null without archiving or an archived position. */
+  static Archived archived(Readings primary, Layer estimate) {
+    Double lsn = primary.value(ARCHIVED_LSN);
+    return lsn == null || estimate == null || !Double.valueOf(1).equals(primary.value(ENABLED))
+        ? null : new Archived(lsn, estimate.healthy());
+  }
+
+  /**
+   * The layer with no writer reachable.
+   *
+   * @param writerLsn the writer's last seen position
+   * @param writerSeenAt when it was seen (epoch seconds)
+   * @param passedAt when the writer passed a position (null when unknown)
+   */
+  static Layer afterWriter(Archived archived, double writerLsn, double writerSeenAt,
+      java.util.function.DoubleFunction<Double> passedAt) {
+    double bytes = Math.max(0, writerLsn - archived.lsn());
+    Double seconds = 0.0;
+    if (bytes > 0) {
+      Double passed = passedAt.apply(archived.lsn());
+      seconds = passed == null ? null : Math.max(0, writerSeenAt - passed);
+    }
+    return new Layer(Layer.ARCHIVE, archived.healthy(), seconds, bytes);
+  }
 
   /** Null when the primary's archiver samples are missing. */
   static Layer estimate(Readings primary, double nowSeconds, double readyMaxAgeSeconds) {

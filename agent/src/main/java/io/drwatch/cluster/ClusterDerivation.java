@@ -50,6 +50,8 @@ public final class ClusterDerivation implements Derivation, ProbeListener {
    * writer answers, when which standby holds every acknowledged commit decides whom to promote.
    */
   private final Map<String, Set<String>> synchronousTargets = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Per cluster, what its writer's archiver last showed: the archive layer's answer once it is gone. */
+  private final Map<String, ArchiveLayer.Archived> archived = new java.util.concurrent.ConcurrentHashMap<>();
   /** Whether an HA manager would fail over by itself (false: the RTO is +Inf); null when unknown. */
   private volatile java.util.function.Function<String, Boolean> automaticFailover = c -> null;
 
@@ -151,12 +153,25 @@ public final class ClusterDerivation implements Derivation, ProbeListener {
       Readings primary = top.writer().readings();
       addIfPresent(layers, ReplicaLayer.estimate(primary));
       Duration readyMaxAge = clusters.getOrDefault(cluster, ClusterSettings.unconfigured(cluster)).archiveReadyMaxAge();
-      addIfPresent(layers, ArchiveLayer.estimate(primary, now, readyMaxAge.toMillis() / 1000.0));
+      Layer archive = ArchiveLayer.estimate(primary, now, readyMaxAge.toMillis() / 1000.0);
+      addIfPresent(layers, archive);
+      ArchiveLayer.Archived a = ArchiveLayer.archived(primary, archive);
+      if (a != null) {
+        archived.put(cluster, a);
+      } else if (archive != null) {
+        archived.remove(cluster); // archiving off, or its position unreadable: nothing to carry over
+      }
     } else if (top.primaries() == 0 && writers.last(cluster) != null) {
       // The writer is gone: recovery through a standby costs what the best candidate lacks of
-      // the writer's last seen position (a lower bound, drwatch_cluster_rpo_estimate_lower_bound).
+      // the writer's last seen position, through the archive what it had not archived (lower
+      // bounds, drwatch_cluster_rpo_estimate_lower_bound).
       layers.add(best == null ? new Layer(Layer.REPLICA, false, null, null)
           : new Layer(Layer.REPLICA, true, best.lossSeconds(), best.lossBytes()));
+      WriterPositions.Seen seen = writers.last(cluster);
+      ArchiveLayer.Archived a = archived.get(cluster);
+      if (a != null) {
+        layers.add(ArchiveLayer.afterWriter(a, seen.lsn(), seen.at(), lsn -> writers.passedAt(seen.target(), lsn)));
+      }
     }
     if (top.writer() != null && ManagedLayers.service(top.writer()) != ManagedService.NONE) {
       gauge(out, null, ClusterFamilies.LAYER_MANAGED, 1.0, cluster, Layer.ARCHIVE,

@@ -18,6 +18,27 @@ class ArchiveLayerTest {
   }
 
   @Test
+  void withTheWriterGoneTheArchiveLosesWhatItWroteBeyondTheArchivedPosition() {
+    Readings writer = readings(s("pg_archiver_enabled", 1), s("pg_archiver_failing", 0),
+        s("pg_archiver_unarchived_bytes", 3_000_000), s("pg_archiver_archived_lsn_bytes", 50_000_000),
+        s("pg_archiver_ready_files", 0), s("pg_archiver_last_archived_timestamp_seconds", NOW - 42));
+    ArchiveLayer.Archived a = ArchiveLayer.archived(writer, ArchiveLayer.estimate(writer, NOW, MAX_READY_AGE));
+    assertEquals(new ArchiveLayer.Archived(50_000_000, true), a);
+    // Last seen at 54 MB, 1 MB/s before that: it passed 50 MB four seconds before it was last seen.
+    Layer after = ArchiveLayer.afterWriter(a, 54_000_000, NOW, lsn -> NOW - (54_000_000 - lsn) / 1_000_000);
+    assertEquals(new Layer("archive", true, 4.0, 4_000_000.0), after);
+    assertEquals(new Layer("archive", true, 0.0, 0.0), ArchiveLayer.afterWriter(a, 50_000_000, NOW, lsn -> null),
+        "everything it wrote was archived");
+    assertEquals(new Layer("archive", true, null, 4_000_000.0), ArchiveLayer.afterWriter(a, 54_000_000, NOW, lsn -> null),
+        "no history to place the position: seconds unknown");
+    Readings failing = readings(s("pg_archiver_enabled", 1), s("pg_archiver_failing", 1),
+        s("pg_archiver_unarchived_bytes", 3_000_000), s("pg_archiver_archived_lsn_bytes", 50_000_000));
+    assertEquals(false, ArchiveLayer.archived(failing, ArchiveLayer.estimate(failing, NOW, MAX_READY_AGE)).healthy());
+    Readings off = readings(s("pg_archiver_enabled", 0), s("pg_archiver_failing", 0));
+    assertNull(ArchiveLayer.archived(off, ArchiveLayer.estimate(off, NOW, MAX_READY_AGE)), "archiving off: nothing to carry");
+  }
+
+  @Test
   void archivingOffIsAnUnhealthyLayerWithoutEstimate() {
     Layer l = ArchiveLayer.estimate(readings(s("pg_archiver_enabled", 0), s("pg_archiver_failing", 0)), NOW, MAX_READY_AGE);
     assertEquals(new Layer("archive", false, null, null), l);

@@ -190,8 +190,11 @@ class FailureTruthIT {
         primary.kill();
         String why = work.awaitStopped(10_000);
         AckedWorkload.Ack lastAck = work.last();
-        String after = rig.await("drwatch sees the primary down", b -> TruthRig.value(b, "drwatch_target_up", "target",
-            primary.name()).orElse(1.0) == 0, Duration.ofSeconds(30));
+        String after = rig.await("drwatch answers without the writer", b -> TruthRig.value(b, "drwatch_target_up",
+            "target", primary.name()).orElse(1.0) == 0
+            && TruthRig.value(b, "drwatch_cluster_rpo_estimate_lower_bound").orElse(0.0) == 1.0
+            && TruthRig.value(b, "drwatch_cluster_rpo_estimate_bytes", "layer", "archive").isPresent(),
+            Duration.ofSeconds(30));
         Double afterBytes = TruthRig.value(after, "drwatch_cluster_rpo_effective_bytes").orElse(null);
         Double afterSeconds = TruthRig.value(after, "drwatch_cluster_rpo_effective_seconds").orElse(null);
 
@@ -217,7 +220,12 @@ class FailureTruthIT {
         List<String> outside = new ArrayList<>();
         checkBytes("before", beforeBytes, truthBytes, unseenBytes, walPerInterval, outside);
         checkSeconds("before", beforeSeconds, truthSeconds, unseenSeconds, TruthRig.INTERVAL.toSeconds(), outside);
-        // After the kill no writer answers: the archive layer needs one, so there is no estimate to check.
+        // After the kill: the archive layer against the writer's last seen position (a lower bound).
+        double seenLsn = TruthRig.value(after, "drwatch_cluster_writer_last_seen_lsn_bytes").orElseThrow();
+        double seenAt = TruthRig.value(after, "drwatch_cluster_writer_last_seen_timestamp_seconds").orElseThrow();
+        checkBytes("after", afterBytes, truthBytes, Math.max(0, lastAck.lsn() - seenLsn), walPerInterval, outside);
+        checkSeconds("after", afterSeconds, truthSeconds, Math.max(0, lastAck.atMillis() / 1000.0 - seenAt),
+            TruthRig.INTERVAL.toSeconds(), outside);
         Row row = new Row(name, "archive restore", TruthRig.bestCandidate(after), missing.size(), truthBytes,
             truthSeconds, beforeBytes, beforeSeconds, afterBytes, afterSeconds, unseenBytes, walPerInterval, null,
             restoreToWrite, outside.isEmpty() ? "within" : "OUTSIDE: " + String.join("; ", outside));

@@ -44,6 +44,9 @@ public final class PgArchiver implements PostgresCollector {
   public static final MetricFamily CURRENT_SEGMENT_MODIFIED = gauge(
       "pg_archiver_current_segment_modified_timestamp_seconds",
       "Modification time of the WAL segment being written (primary): when WAL was last written.");
+  public static final MetricFamily ARCHIVED_LSN = gauge("pg_archiver_archived_lsn_bytes",
+      "WAL position up to which every segment is archived: the start of the oldest unarchived "
+          + "segment (primary).");
   public static final MetricFamily UNARCHIVED = gauge("pg_archiver_unarchived_bytes",
       "WAL written but not yet archived: current write position minus the start of the oldest "
           + "unarchived segment.");
@@ -94,7 +97,7 @@ public final class PgArchiver implements PostgresCollector {
   @Override
   public List<MetricFamily> families() {
     return List.of(ENABLED, ARCHIVED, FAILED, LAST_ARCHIVED, LAST_FAILED, FAILING, READY,
-        OLDEST_READY, UNARCHIVED, CURRENT_SEGMENT_MODIFIED);
+        OLDEST_READY, UNARCHIVED, ARCHIVED_LSN, CURRENT_SEGMENT_MODIFIED);
   }
 
   @Override
@@ -148,6 +151,7 @@ public final class PgArchiver implements PostgresCollector {
           ? Wal.segmentStartBytes(oldest.substring(0, 24), segmentSize)
           : Wal.segmentStartOf(current, segmentSize);
       out.add(UNARCHIVED, Math.max(0, current - from));
+      out.add(ARCHIVED_LSN, Math.min(from, current));
     }
     return out.toList();
   }

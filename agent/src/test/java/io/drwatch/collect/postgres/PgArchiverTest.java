@@ -35,10 +35,13 @@ class PgArchiverTest {
   @Test
   void readyBacklogCountsFromTheOldestReadySegment() throws Exception {
     Row stats = archiverStats(5, 0, 1735689000.0, null, "on", false, CURRENT);
-    // unarchived = current - start of segment 0xA = 201330688 - 10 * 16777216 = 33558528
+    // unarchived = current - start of segment 0xA = 201330688 - 10 * 16777216 = 33558528;
+    // archived up to the start of segment 0xA = 167772160
     assertEquals("""
         # TYPE pg_archiver_archived_total counter
         pg_archiver_archived_total{target="pg-a"} 5.0
+        # TYPE pg_archiver_archived_lsn_bytes gauge
+        pg_archiver_archived_lsn_bytes{target="pg-a"} 1.6777216E8
         # TYPE pg_archiver_enabled gauge
         pg_archiver_enabled{target="pg-a"} 1.0
         # TYPE pg_archiver_failed_total counter
@@ -60,14 +63,16 @@ class PgArchiverTest {
   @Test
   void noBacklogCountsFromTheStartOfTheCurrentSegment() throws Exception {
     Row stats = archiverStats(5, 0, 1735689000.0, null, "on", false, CURRENT);
-    // unarchived = current - 12 * 16777216 = 4096
+    // unarchived = current - 12 * 16777216 = 4096; archived up to the segment in progress
     assertEquals("""
+        # TYPE pg_archiver_archived_lsn_bytes gauge
+        pg_archiver_archived_lsn_bytes{target="pg-a"} 2.01326592E8
         # TYPE pg_archiver_ready_files gauge
         pg_archiver_ready_files{target="pg-a"} 0.0
         # TYPE pg_archiver_unarchived_bytes gauge
         pg_archiver_unarchived_bytes{target="pg-a"} 4096.0
         """, Exposition.only(expose("archiver", PgArchiver.map(stats, ready(0, null, null))),
-            "pg_archiver_ready", "pg_archiver_unarchived", "pg_archiver_oldest"));
+            "pg_archiver_archived_lsn", "pg_archiver_ready", "pg_archiver_unarchived", "pg_archiver_oldest"));
   }
 
   @Test
