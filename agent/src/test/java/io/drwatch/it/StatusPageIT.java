@@ -57,7 +57,8 @@ import org.openqa.selenium.logging.LogType;
  * The status page in a real browser (Debian's headless Chromium through its chromedriver) against a
  * real sandbox cluster (primary, synchronous and asynchronous standby), served over TLS with basic
  * auth as /metrics is: it loads without a console error or a request leaving the agent, shows the
- * cluster as it is, changes in place when the synchronous standby stops (commits would block) and
+ * cluster as it is, still says whom to promote when the primary is SIGKILLed, changes in place
+ * when the synchronous standby stops (commits would block) and
  * when a standby is promoted beside the primary (split brain), holds keyboard navigation and basic
  * ARIA, and refuses a browser without credentials. Screenshots go to target/status-page/.
  */
@@ -185,7 +186,7 @@ class StatusPageIT {
     assertEquals("ok", json.getString("state"));
     // what a failover would lose: the cluster package's best candidate, named on the page and in its row
     String best = json.getJsonObject("promotion").getString("best_candidate");
-    assertTrue(List.of("sync1", "async1").contains(best), json.getJsonObject("promotion").encode());
+    assertEquals("sync1", best, "the standby the primary waits for: " + json.getJsonObject("promotion").encode());
     String promote = fact("If you promote now");
     assertTrue(promote.contains(best) && promote.matches("(?s).*loses \\d.*catch-up.*"), promote);
     assertTrue(row(best).contains("best candidate"), row(best));
@@ -270,8 +271,44 @@ class StatusPageIT {
     assertNoConsoleErrorsOrForeignRequests();
   }
 
+  /**
+   * The moment the page is for: the primary SIGKILLed. It must say at once that nothing accepts
+   * writes, and still answer whom to promote and what that loses, against the writer's last seen
+   * position and marked as lower bounds; then the primary comes back (crash recovery).
+   */
   @Test
   @Order(4)
+  void aKilledPrimaryLeavesWhomToPromoteAndWhatItLoses() throws Exception {
+    browser.get(origin + "/");
+    await("the page", () -> browser.findElement(By.id("cluster-sandbox")));
+    pg.write(2000);
+    pg.primary().kill();
+    try {
+      await("no primary", () -> problem("no_primary"));
+      assertTrue(problem("no_primary").getText().startsWith("\u2716 CRITICAL: No primary"), problem("no_primary").getText());
+      await("the promotion answer against the writer's last position",
+          () -> fact("If you promote now").contains("writer unreachable") ? "" : null);
+      String promote = fact("If you promote now");
+      assertTrue(promote.contains("sync1"), "the synchronous standby holds every acknowledged commit: " + promote);
+      assertTrue(promote.matches("(?s).*loses at least .* catch-up .*writer last seen .*"), promote);
+      assertTrue(fact("Primary").contains("none") && fact("Primary").contains("0 accepting writes"), fact("Primary"));
+      JsonObject json = new JsonObject(get("/api/clusters", auth).body()).getJsonArray("clusters").getJsonObject(0);
+      assertEquals(0, json.getInteger("primaries"));
+      assertEquals("critical", json.getString("state"));
+      assertEquals("sync1", json.getJsonObject("promotion").getString("best_candidate"), json.encode());
+      assertEquals(Boolean.TRUE, json.getJsonObject("promotion").getBoolean("lower_bound"), json.encode());
+      assertTrue(browser.getTitle().startsWith("CRITICAL"), browser.getTitle());
+      shot("primary-killed.png");
+    } finally {
+      pg.primary().start();
+      pg.waitStreaming(WAIT);
+    }
+    await("the primary back on the page", () -> fact("Primary").contains("1 accepting writes") ? "" : null);
+    assertNoConsoleErrorsOrForeignRequests();
+  }
+
+  @Test
+  @Order(5)
   void stoppedSyncStandbyThenSplitBrainChangeThePageInPlace() throws Exception {
     browser.get(origin + "/");
     await("the page", () -> browser.findElement(By.id("cluster-sandbox")));
@@ -308,7 +345,7 @@ class StatusPageIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void anUnreachableAgentKeepsTheLastDataAndSaysSinceWhen() throws Exception {
     browser.get(origin + "/");
     await("the page", () -> browser.findElement(By.id("cluster-sandbox")));
