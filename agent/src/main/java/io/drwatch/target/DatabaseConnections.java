@@ -192,10 +192,16 @@ public final class DatabaseConnections implements AutoCloseable {
         notifyAll();
         return;
       }
-      open--;
-      notifyAll();
     }
+    // Closed before its slot is free: a waiting run must not open the next one while this one
+    // is still a session on the server.
     quietlyClose(lease.connection);
+    release(1);
+  }
+
+  private synchronized void release(int connections) {
+    open -= connections;
+    notifyAll();
   }
 
   /** Closes idle connections to a database (it was dropped, or left the selection). */
@@ -207,12 +213,11 @@ public final class DatabaseConnections implements AutoCloseable {
         if (i.database().equals(database)) {
           it.remove();
           gone.add(i.connection());
-          open--;
         }
       }
-      notifyAll();
     }
     gone.forEach(DatabaseConnections::quietlyClose);
+    release(gone.size());
   }
 
   private void sweep() {
@@ -224,14 +229,13 @@ public final class DatabaseConnections implements AutoCloseable {
         if (now - i.sinceNanos() >= IDLE.toNanos() || now - i.openedNanos() >= MAX_LIFE.toNanos()) {
           it.remove();
           gone.add(i.connection());
-          open--;
         }
       }
-      if (!gone.isEmpty()) {
-        notifyAll();
-      }
     }
-    gone.forEach(DatabaseConnections::quietlyClose);
+    if (!gone.isEmpty()) {
+      gone.forEach(DatabaseConnections::quietlyClose);
+      release(gone.size());
+    }
   }
 
   /** Connections open now (idle or in use). */

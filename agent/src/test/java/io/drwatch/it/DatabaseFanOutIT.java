@@ -60,6 +60,9 @@ class DatabaseFanOutIT {
       }
       """;
 
+  /** The sessions at the largest count seen (the counter thread writes, the test reads after join). */
+  private static volatile String peakSessions;
+
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   @Test
@@ -139,7 +142,7 @@ class DatabaseFanOutIT {
             + " in databases other than the targets' own, over " + samples.get() + " samples");
         assertTrue(samples.get() > 100, "the counter sampled " + samples.get() + " times");
         assertTrue(peakOthers.get() <= 2, "fan's fan-out is capped at database-connections = 2, saw " + peakOthers.get());
-        assertTrue(peak.get() <= 2 + 2 + 2, "at most 4 for fan + 2 for own, saw " + peak.get());
+        assertTrue(peak.get() <= 2 + 2 + 2, "at most 4 for fan + 2 for own, saw " + peak.get() + ": " + peakSessions);
       } finally {
         watching.set(false);
         counter.join();
@@ -156,15 +159,23 @@ class DatabaseFanOutIT {
     }
   }
 
-  /** Polls pg_stat_activity for drwatch's sessions, keeping the largest count seen. */
+  /**
+   * Polls pg_stat_activity for drwatch's sessions, keeping the largest count seen and, for a
+   * failure message, which sessions made it (database, pid, state, start).
+   */
   private static void countConnections(PgSandbox pg, AtomicBoolean watching, AtomicInteger peak,
       AtomicInteger peakOthers, AtomicInteger n) {
     try (Connection c = pg.primary().connect(); Statement st = c.createStatement()) {
       while (watching.get()) {
         try (ResultSet rs = st.executeQuery("""
-            SELECT count(*), count(*) FILTER (WHERE datname NOT IN ('postgres', 'db1'))
+            SELECT count(*), count(*) FILTER (WHERE datname NOT IN ('postgres', 'db1')),
+                   string_agg(datname || ' pid ' || pid || ' ' || coalesce(state, '?') || ' since '
+                              || to_char(backend_start, 'HH24:MI:SS.MS'), ', ' ORDER BY backend_start)
             FROM pg_stat_activity WHERE application_name = 'drwatch'""")) {
           rs.next();
+          if (rs.getInt(1) > peak.get()) {
+            peakSessions = rs.getString(3);
+          }
           peak.accumulateAndGet(rs.getInt(1), Math::max);
           peakOthers.accumulateAndGet(rs.getInt(2), Math::max);
           n.incrementAndGet();
