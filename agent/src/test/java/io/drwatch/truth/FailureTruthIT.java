@@ -180,12 +180,17 @@ class FailureTruthIT {
             "no physical standby streams: the replica layer protects nothing");
         Double beforeBytes = TruthRig.value(before, "drwatch_cluster_rpo_effective_bytes").orElse(null);
         Double beforeSeconds = TruthRig.value(before, "drwatch_cluster_rpo_effective_seconds").orElse(null);
-        // What the agent last saw: the archiver sample behind the estimate, and the newest commit
-        // acknowledged by then.
+        // What the agent last saw: the write position the archiver sample behind the estimate read
+        // (archived position + unarchived bytes, both from that one statement), and when that run
+        // began (its finish minus its duration: the position was read no earlier). Acks before
+        // the finish can be after the read: timing the position by the finish undercounted the
+        // unseen WAL by a commit in one full run.
         double seenBeforeAt = TruthRig.value(before, "drwatch_collector_last_success_timestamp_seconds",
-            "target", primary.name(), "collector", "archiver").orElseThrow();
-        double seenBefore = work.acks().stream().filter(a -> a.atMillis() / 1000.0 <= seenBeforeAt)
-            .mapToDouble(AckedWorkload.Ack::lsn).max().orElse(0);
+            "target", primary.name(), "collector", "archiver").orElseThrow()
+            - TruthRig.value(before, "drwatch_collector_duration_seconds", "target", primary.name(),
+                "collector", "archiver").orElseThrow();
+        double seenBefore = TruthRig.value(before, "pg_archiver_archived_lsn_bytes", "target", primary.name()).orElseThrow()
+            + TruthRig.value(before, "pg_archiver_unarchived_bytes", "target", primary.name()).orElseThrow();
 
         primary.kill();
         String why = work.awaitStopped(10_000);
