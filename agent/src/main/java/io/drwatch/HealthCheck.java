@@ -2,6 +2,7 @@ package io.drwatch;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
 
@@ -20,10 +21,12 @@ public final class HealthCheck {
   public static void main(String[] args) {
     String env = System.getenv("DRWATCH_HEALTH_URL");
     String url = args.length > 0 ? args[0] : env != null && !env.isBlank() ? env : DEFAULT_URL;
-    System.exit(check(url));
+    System.exit(check(url, System.err));
   }
 
-  static int check(String url) {
+  /** Exit status for {@code url}; the one line saying why goes to {@code err}, without credentials. */
+  static int check(String url, PrintStream err) {
+    String shown = url.replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*://)[^/@]*@", "$1…@");
     try {
       HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
       c.setConnectTimeout(2000);
@@ -38,10 +41,14 @@ public final class HealthCheck {
       if (status == 200) {
         return 0;
       }
-      System.err.println("drwatch health check: " + url + " answered " + status);
+      err.println("drwatch health check: " + shown + " answered " + status);
       return 1;
-    } catch (IOException | IllegalArgumentException e) {
-      System.err.println("drwatch health check: " + url + ": " + e);
+    } catch (IllegalArgumentException | ClassCastException e) {
+      err.println("drwatch health check: " + shown + " is not an http(s) URL");
+      return 1;
+    } catch (IOException e) {
+      String why = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
+      err.println("drwatch health check: " + shown + ": " + why.replace(url, shown));
       return 1;
     }
   }

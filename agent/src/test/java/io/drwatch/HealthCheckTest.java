@@ -26,9 +26,9 @@ class HealthCheckTest {
     server.start();
     try {
       String base = "http://127.0.0.1:" + server.getAddress().getPort();
-      assertEquals(0, HealthCheck.check(base + "/healthz"));
-      assertEquals(1, HealthCheck.check(base + "/readyz"));
-      assertEquals(1, HealthCheck.check(base + "/nothing"));
+      assertEquals(0, HealthCheck.check(base + "/healthz", System.err));
+      assertEquals(1, HealthCheck.check(base + "/readyz", System.err));
+      assertEquals(1, HealthCheck.check(base + "/nothing", System.err));
     } finally {
       server.stop(0);
     }
@@ -36,7 +36,17 @@ class HealthCheckTest {
     try (ServerSocket s = new ServerSocket(0)) {
       closed = s.getLocalPort();
     }
-    assertEquals(1, HealthCheck.check("http://127.0.0.1:" + closed + "/healthz"));
-    assertEquals(1, HealthCheck.check("not a url"));
+    assertEquals(1, HealthCheck.check("http://127.0.0.1:" + closed + "/healthz", System.err));
+  }
+
+  @Test
+  void badInputOrNoAnswerIsOneClearLineWithoutCredentials() {
+    for (String url : new String[] {"not a url", "ftp://127.0.0.1/x", "http://monitor:S3cret-pw@127.0.0.1:1/healthz"}) {
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      assertEquals(1, HealthCheck.check(url, new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8)));
+      String said = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+      org.junit.jupiter.api.Assertions.assertTrue(said.startsWith("drwatch health check: ") && said.lines().count() == 1
+          && !said.contains("java.") && !said.contains("Exception") && !said.contains("S3cret-pw"), said);
+    }
   }
 }
