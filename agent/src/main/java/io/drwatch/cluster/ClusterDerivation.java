@@ -261,19 +261,26 @@ public final class ClusterDerivation implements Derivation, ProbeListener {
   }
 
   /**
+   * How the writer's walsenders name these members: a target's {@code application_name} label,
+   * else its name (the application_name a standby connects with), mapped to the target.
+   */
+  private static Map<String, String> targetsByApplicationName(List<Member> members) {
+    Map<String, String> out = new HashMap<>();
+    for (Member m : members) {
+      out.put(m.status().labels().getOrDefault(RegionLoss.APPLICATION_NAME_LABEL, m.target()), m.target());
+    }
+    return out;
+  }
+
+  /**
    * The targets the writer waits for to flush each commit (sync under {@code FIRST n}, in force),
    * from its replication samples while it answers; with no writer, those it last waited for.
-   * A walsender is matched to its target by the target's {@code application_name} label, else by
-   * the target's name.
    */
   private Set<String> synchronousStandbys(String cluster, Topology top) {
     if (top.writer() == null) {
       return synchronousTargets.getOrDefault(cluster, Set.of());
     }
-    Map<String, String> targetOf = new HashMap<>();
-    for (Member m : top.standbys()) {
-      targetOf.put(m.status().labels().getOrDefault(RegionLoss.APPLICATION_NAME_LABEL, m.target()), m.target());
-    }
+    Map<String, String> targetOf = targetsByApplicationName(top.standbys());
     Set<String> now = new java.util.TreeSet<>();
     for (String app : ReplicaLayer.holdingEveryAcknowledgedCommit(top.writer().readings())) {
       if (targetOf.containsKey(app)) {
@@ -299,15 +306,13 @@ public final class ClusterDerivation implements Derivation, ProbeListener {
   private void regions(String cluster, List<Member> members, Topology top, List<Promotion.Answer> answers,
       Output out) {
     Map<String, String> regionOf = new HashMap<>();
-    Map<String, String> applicationNames = new HashMap<>();
     for (Member m : members) {
       String region = m.status().labels().get(RegionLoss.REGION_LABEL);
       if (region != null && !region.isBlank()) {
         regionOf.put(m.target(), region);
       }
-      applicationNames.put(m.status().labels().getOrDefault(RegionLoss.APPLICATION_NAME_LABEL, m.target()),
-          m.target());
     }
+    Map<String, String> applicationNames = targetsByApplicationName(members);
     String writer = top.writer() == null ? null : top.writer().target();
     List<RegionLoss.Answer> regionAnswers = top.writer() != null && ManagedLayers.isAurora(top.writer())
         ? RegionLoss.aurora(writer, top.writer().readings()) : null;
