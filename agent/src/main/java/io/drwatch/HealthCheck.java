@@ -28,7 +28,11 @@ public final class HealthCheck {
   static int check(String url, PrintStream err) {
     String shown = url.replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*://)[^/@]*@", "$1…@");
     try {
-      HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
+      URI uri = URI.create(url);
+      if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
+        throw new IllegalArgumentException("not http(s)");
+      }
+      HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
       c.setConnectTimeout(2000);
       c.setReadTimeout(2000);
       c.setInstanceFollowRedirects(false);
@@ -43,7 +47,7 @@ public final class HealthCheck {
       }
       err.println("drwatch health check: " + shown + " answered " + status);
       return 1;
-    } catch (IllegalArgumentException | ClassCastException e) {
+    } catch (IllegalArgumentException e) {
       err.println("drwatch health check: " + shown + " is not an http(s) URL");
       return 1;
     } catch (IOException e) {

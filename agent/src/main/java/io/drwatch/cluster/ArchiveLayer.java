@@ -37,11 +37,13 @@ final class ArchiveLayer {
   /** What the writer's archiver last showed: up to where WAL is archived, and the layer's health. */
   record Archived(double lsn, boolean healthy) {}
 
-  /** From the writer's samples while it answers; null without archiving or an archived position. */
+  /**
+   * From the writer's samples while it answers; null without an archived position (the archiver
+   * reports one only while archiving is on, so {@code estimate} is then present too).
+   */
   static Archived archived(Readings primary, Layer estimate) {
     Double lsn = primary.value(ARCHIVED_LSN);
-    return lsn == null || estimate == null || !Double.valueOf(1).equals(primary.value(ENABLED))
-        ? null : new Archived(lsn, estimate.healthy());
+    return lsn == null || estimate == null ? null : new Archived(lsn, estimate.healthy());
   }
 
   /**
