@@ -48,7 +48,7 @@ class DemoIT {
     assertTrue(first.matches("http://127\\.0\\.0\\.1:\\d+/"), "first address is not the status page: " + first);
     String line = printed.lines().filter(l -> l.contains("http")).findFirst().orElseThrow();
     assertTrue(line.trim().startsWith("status page:"), line);
-    HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(first))
+    HttpResponse<String> page = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(HttpRequest.newBuilder(URI.create(first))
         .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(200, page.statusCode());
     assertTrue(page.body().contains("drwatch <span>DR status</span>"), page.body());

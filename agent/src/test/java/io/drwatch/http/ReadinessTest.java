@@ -35,7 +35,7 @@ class ReadinessTest {
     try {
       vertx.deployVerticle(http).await(30, TimeUnit.SECONDS);
       assertEquals(0, http.renders(), "nothing scraped yet");
-      HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+      HttpResponse<String> r = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(HttpRequest.newBuilder(
           URI.create("http://127.0.0.1:" + http.actualPort() + "/readyz")).timeout(Duration.ofSeconds(10)).build(),
           HttpResponse.BodyHandlers.ofString());
       assertEquals(200, r.statusCode());

@@ -189,7 +189,7 @@ class CrdbGateIT {
         + CrdbCatalogIT.target(catalog, l, "optin", "cockroach { allow-unsafe-internals = true }"));
     try (Agent agent = Agent.start(cfg, CollectorRegistry.builtIn())) {
       agent.firstRound().await(60, TimeUnit.SECONDS);
-      HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+      HttpResponse<String> r = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(HttpRequest.newBuilder(
           URI.create("http://127.0.0.1:" + agent.port() + "/api/targets")).build(), HttpResponse.BodyHandlers.ofString());
       assertEquals(200, r.statusCode());
       Map<String, JsonObject> byName = new java.util.HashMap<>();

@@ -52,7 +52,7 @@ class PatroniIT {
   private PatroniCluster patroni;
   private Agent agent;
   private Writer writer;
-  private final HttpClient http = HttpClient.newHttpClient();
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @BeforeAll
   void start() throws Exception {

@@ -473,7 +473,7 @@ class PgBackRestIT {
         "pg", pgbackrest(agentCommand(), "config = \"" + repo.config() + "\", stanza = " + STANZA),
         "hang", pgbackrest(agentCommand(), "config = \"" + fifo + "\", stanza = " + STANZA + ", timeout = 15s")),
         " http { host = \"127.0.0.1\", port = 0 }\n");
-    HttpClient http = HttpClient.newHttpClient();
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     try (Agent agent = Agent.start(config, CollectorRegistry.builtIn())) {
       URI metrics = URI.create("http://127.0.0.1:" + agent.port() + "/metrics");
       ProcessHandle hanging = awaitHangingPgBackRest();

@@ -116,7 +116,7 @@ class AlertmanagerConfigTest {
       } catch (IOException e) {
         throw new AssertionError("prometheus-alertmanager is not installed: apt-get install prometheus-alertmanager", e);
       }
-      HttpClient http = HttpClient.newHttpClient();
+      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       String base = "http://127.0.0.1:" + port;
       await(Duration.ofSeconds(30), () -> {
         try {
